@@ -1,0 +1,243 @@
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netty_jni_util.h"
+#include "pollen_jni.h"
+#include "pollen_poller.h"
+#include "pollen_socket.h"
+
+#define SOCKET_CLASS "dev/pollen/channel/core/NativeSocket"
+
+static char *poller_class_name;
+
+#define FD(fd) ((pollen_fd) (fd))
+
+/* Copies a Java address array in; a wrong size is EINVAL, never a read past the end. */
+static int addr_in(JNIEnv *env, jbyteArray array, uint8_t *addr) {
+    if (array == NULL || (*env)->GetArrayLength(env, array) < POLLEN_ADDR_SIZE) {
+        return -EINVAL;
+    }
+    (*env)->GetByteArrayRegion(env, array, 0, POLLEN_ADDR_SIZE, (jbyte *) addr);
+    return 0;
+}
+
+static int addr_out(JNIEnv *env, jbyteArray array, const uint8_t *addr) {
+    if (array == NULL || (*env)->GetArrayLength(env, array) < POLLEN_ADDR_SIZE) {
+        return -EINVAL;
+    }
+    (*env)->SetByteArrayRegion(env, array, 0, POLLEN_ADDR_SIZE, (const jbyte *) addr);
+    return 0;
+}
+
+static jboolean s_ipv6Supported(JNIEnv *env, jclass clazz) {
+    return pollen_socket_ipv6_supported() ? JNI_TRUE : JNI_FALSE;
+}
+
+static jint s_newStream(JNIEnv *env, jclass clazz, jboolean ipv6) {
+    pollen_fd fd;
+    int rc = pollen_socket_stream(&fd, ipv6);
+    return rc < 0 ? rc : (jint) fd;
+}
+
+static jint s_bind(JNIEnv *env, jclass clazz, jint fd, jboolean ipv6, jbyteArray address) {
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    int rc = addr_in(env, address, addr);
+    return rc < 0 ? rc : pollen_socket_bind(FD(fd), ipv6, addr);
+}
+
+static jint s_listen(JNIEnv *env, jclass clazz, jint fd, jint backlog) {
+    return pollen_socket_listen(FD(fd), backlog);
+}
+
+static jint s_connect(JNIEnv *env, jclass clazz, jint fd, jboolean ipv6, jbyteArray address) {
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    int rc = addr_in(env, address, addr);
+    return rc < 0 ? rc : pollen_socket_connect(FD(fd), ipv6, addr);
+}
+
+static jint s_finishConnect(JNIEnv *env, jclass clazz, jint fd) {
+    return pollen_socket_finish_connect(FD(fd));
+}
+
+static jint s_accept(JNIEnv *env, jclass clazz, jint fd, jbyteArray address) {
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    pollen_fd child;
+    if (address == NULL || (*env)->GetArrayLength(env, address) < POLLEN_ADDR_SIZE) {
+        return -EINVAL;
+    }
+    int rc = pollen_socket_accept(FD(fd), &child, addr);
+    if (rc < 0) {
+        return rc;
+    }
+    addr_out(env, address, addr);
+    return (jint) child;
+}
+
+static jint s_localAddress(JNIEnv *env, jclass clazz, jint fd, jbyteArray address) {
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    int rc = pollen_socket_local_address(FD(fd), addr);
+    return rc < 0 ? rc : addr_out(env, address, addr);
+}
+
+static jint s_remoteAddress(JNIEnv *env, jclass clazz, jint fd, jbyteArray address) {
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    int rc = pollen_socket_remote_address(FD(fd), addr);
+    return rc < 0 ? rc : addr_out(env, address, addr);
+}
+
+static jint s_recv(JNIEnv *env, jclass clazz, jint fd, jlong address, jint len) {
+    return pollen_socket_recv(FD(fd), (void *) (intptr_t) address, len);
+}
+
+static jint s_send(JNIEnv *env, jclass clazz, jint fd, jlong address, jint len) {
+    return pollen_socket_send(FD(fd), (const void *) (intptr_t) address, len);
+}
+
+static jlong s_writev(JNIEnv *env, jclass clazz, jint fd, jlong iov, jint count) {
+    return pollen_socket_writev(FD(fd), (const void *) (intptr_t) iov, count);
+}
+
+static jint s_shutdown(JNIEnv *env, jclass clazz, jint fd, jboolean read, jboolean write) {
+    return pollen_socket_shutdown(FD(fd), read, write);
+}
+
+static jint s_close(JNIEnv *env, jclass clazz, jint fd) {
+    return pollen_socket_close(FD(fd));
+}
+
+static jint s_setOption(JNIEnv *env, jclass clazz, jint fd, jint option, jint value) {
+    return pollen_socket_set_option(FD(fd), option, value);
+}
+
+static jint s_getOption(JNIEnv *env, jclass clazz, jint fd, jint option, jintArray out) {
+    int value = 0;
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 1) {
+        return -EINVAL;
+    }
+    int rc = pollen_socket_get_option(FD(fd), option, &value);
+    if (rc < 0) {
+        return rc;
+    }
+    jint v = value;
+    (*env)->SetIntArrayRegion(env, out, 0, 1, &v);
+    return 0;
+}
+
+static jint s_iovMax(JNIEnv *env, jclass clazz) {
+    return pollen_socket_iov_max();
+}
+
+static jstring s_strerror(JNIEnv *env, jclass clazz, jint err) {
+    return (*env)->NewStringUTF(env, strerror(err));
+}
+
+/* The errno values Java needs to recognise, in the order NativeSocket expects them. */
+static jintArray s_errnoConstants(JNIEnv *env, jclass clazz) {
+    jint values[] = { EAGAIN, EWOULDBLOCK, EINPROGRESS, ECONNREFUSED, ECONNRESET, EPIPE,
+                      ENOTCONN, EBADF, ETIMEDOUT, EALREADY, EISCONN, EADDRINUSE, EINVAL,
+                      ENOPROTOOPT, EAFNOSUPPORT, ENETUNREACH, EHOSTUNREACH };
+    jint n = (jint) (sizeof(values) / sizeof(values[0]));
+    jintArray array = (*env)->NewIntArray(env, n);
+    if (array != NULL) {
+        (*env)->SetIntArrayRegion(env, array, 0, n, values);
+    }
+    return array;
+}
+
+static const JNINativeMethod socket_methods[] = {
+    { "ipv6Supported", "()Z", (void *) s_ipv6Supported },
+    { "newStream", "(Z)I", (void *) s_newStream },
+    { "bind", "(IZ[B)I", (void *) s_bind },
+    { "listen", "(II)I", (void *) s_listen },
+    { "connect", "(IZ[B)I", (void *) s_connect },
+    { "finishConnect", "(I)I", (void *) s_finishConnect },
+    { "accept", "(I[B)I", (void *) s_accept },
+    { "localAddress", "(I[B)I", (void *) s_localAddress },
+    { "remoteAddress", "(I[B)I", (void *) s_remoteAddress },
+    { "recv", "(IJI)I", (void *) s_recv },
+    { "send", "(IJI)I", (void *) s_send },
+    { "writev", "(IJI)J", (void *) s_writev },
+    { "shutdown", "(IZZ)I", (void *) s_shutdown },
+    { "close", "(I)I", (void *) s_close },
+    { "setOption", "(III)I", (void *) s_setOption },
+    { "getOption", "(II[I)I", (void *) s_getOption },
+    { "iovMax", "()I", (void *) s_iovMax },
+    { "strerror", "(I)Ljava/lang/String;", (void *) s_strerror },
+    { "errnoConstants", "()[I", (void *) s_errnoConstants },
+};
+
+/* Poller natives: a pointer to the backend's poller travels to Java as a long. */
+#define POLLER(p) ((pollen_poller *) (intptr_t) (p))
+
+static jlong p_create(JNIEnv *env, jclass clazz, jint capacity) {
+    pollen_poller *p = NULL;
+    if (capacity <= 0) {
+        return -EINVAL;
+    }
+    int rc = pollen_poller_create(&p, capacity);
+    return rc < 0 ? rc : (jlong) (intptr_t) p;
+}
+
+static jint p_ctl(JNIEnv *env, jclass clazz, jlong p, jint op, jint fd, jint interest, jlong token) {
+    return pollen_poller_ctl(POLLER(p), op, FD(fd), (uint32_t) interest, (uint64_t) token);
+}
+
+static jint p_wait(JNIEnv *env, jclass clazz, jlong p, jlong events, jint max, jlong timeout_ns) {
+    return pollen_poller_wait(POLLER(p), (pollen_event *) (intptr_t) events, max, timeout_ns);
+}
+
+static jint p_wake(JNIEnv *env, jclass clazz, jlong p) {
+    return pollen_poller_wake(POLLER(p));
+}
+
+static jint p_close(JNIEnv *env, jclass clazz, jlong p) {
+    return pollen_poller_close(POLLER(p));
+}
+
+static jint p_capabilities(JNIEnv *env, jclass clazz) {
+    return (jint) pollen_poller_capabilities();
+}
+
+static const JNINativeMethod poller_methods[] = {
+    { "pollerCreate", "(I)J", (void *) p_create },
+    { "pollerCtl", "(JIIIJ)I", (void *) p_ctl },
+    { "pollerWait", "(JJIJ)I", (void *) p_wait },
+    { "pollerWake", "(J)I", (void *) p_wake },
+    { "pollerClose", "(J)I", (void *) p_close },
+    { "pollerCapabilities", "()I", (void *) p_capabilities },
+};
+
+#define COUNT(a) ((jint) (sizeof(a) / sizeof((a)[0])))
+
+static char *package_prefix;
+
+static jint on_load(JNIEnv *env, const char *prefix) {
+    if (netty_jni_util_register_natives(env, prefix, SOCKET_CLASS, socket_methods, COUNT(socket_methods)) != 0) {
+        return JNI_ERR;
+    }
+    if (netty_jni_util_register_natives(env, prefix, poller_class_name, poller_methods, COUNT(poller_methods)) != 0) {
+        netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
+        return JNI_ERR;
+    }
+    if (prefix != NULL) {
+        package_prefix = strdup(prefix);
+    }
+    return NETTY_JNI_UTIL_JNI_VERSION;
+}
+
+static void on_unload(JNIEnv *env) {
+    netty_jni_util_unregister_natives(env, package_prefix, poller_class_name);
+    free(package_prefix);
+    package_prefix = NULL;
+}
+
+jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class) {
+    poller_class_name = (char *) poller_class;
+    return netty_jni_util_JNI_OnLoad(vm, reserved, libname, on_load);
+}
+
+void pollen_jni_onunload(JavaVM *vm, void *reserved) {
+    netty_jni_util_JNI_OnUnload(vm, reserved, on_unload);
+}

@@ -1,0 +1,15 @@
+/* Shared JNI glue: every transport library calls these from its JNI_OnLoad/JNI_OnUnload. */
+#ifndef POLLEN_JNI_H
+#define POLLEN_JNI_H
+
+#include <jni.h>
+
+/*
+ * Binds the socket natives (dev/pollen/channel/core/NativeSocket) and the poller natives
+ * (poller_class, e.g. "dev/pollen/channel/epoll/EpollNative") under the package prefix
+ * netty-jni-util derives from the library's file name, so a shaded jar keeps working.
+ */
+jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class);
+void pollen_jni_onunload(JavaVM *vm, void *reserved);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * The backend contract. Every poller (epoll, kqueue, wepoll) implements exactly these
+ * functions; the JNI glue and everything above it are shared.
+ *
+ * - Level-triggered only. Readiness is normalised to the POLLEN_READY_* bits.
+ * - Every call returns >= 0 on success or a negative errno (Windows errors are mapped
+ *   through the one table in pollen_errno.h).
+ * - A registration carries a 64-bit token chosen by the caller; events come back with it,
+ *   so the caller can recognise (and drop) events for a registration it has cancelled.
+ * - pollen_poller_ctl/wait/close are called from the loop thread only; wake may be called
+ *   from any thread.
+ */
+#ifndef POLLEN_POLLER_H
+#define POLLEN_POLLER_H
+
+#include <stdint.h>
+
+#include "pollen_socket.h"
+
+/* Interest bits, as passed to pollen_poller_ctl. */
+#define POLLEN_INTEREST_READ        0x1
+#define POLLEN_INTEREST_WRITE       0x2
+#define POLLEN_INTEREST_READ_CLOSED 0x4
+
+/* Readiness bits, as delivered in pollen_event.ready. */
+#define POLLEN_READY_READABLE    0x1
+#define POLLEN_READY_WRITABLE    0x2
+#define POLLEN_READY_READ_CLOSED 0x4
+#define POLLEN_READY_ERROR       0x8
+
+#define POLLEN_CTL_ADD 1
+#define POLLEN_CTL_MOD 2
+#define POLLEN_CTL_DEL 3
+
+/* Capability bits, answered by pollen_poller_capabilities(). */
+#define POLLEN_CAP_LEVEL           0x1
+#define POLLEN_CAP_ONESHOT         0x2
+#define POLLEN_CAP_EDGE            0x4
+#define POLLEN_CAP_READ_CLOSED     0x8   /* reports a peer's write shutdown as its own bit */
+#define POLLEN_CAP_NANO_TIMEOUT    0x10  /* waits with sub-millisecond precision */
+
+/* One delivered event; 16 bytes, laid out identically on every platform. */
+typedef struct pollen_event {
+    uint64_t token;
+    uint32_t ready;
+    uint32_t reserved;
+} pollen_event;
+
+typedef struct pollen_poller pollen_poller;
+
+/* capacity: the number of events a single wait may return (the caller's buffer size). */
+int pollen_poller_create(pollen_poller **out, int capacity);
+
+/* op is POLLEN_CTL_*; interest is ignored for DEL. */
+int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest, uint64_t token);
+
+/*
+ * Waits for events and writes at most max of them into events. timeout_ns < 0 blocks until
+ * an event or a wake-up, 0 polls. Returns the number of events written; a wake-up is
+ * consumed here and never appears as an event. Timeouts are never rounded down.
+ */
+int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns);
+
+/* Interrupts a wait in progress (or the next one). Safe from any thread. */
+int pollen_poller_wake(pollen_poller *p);
+
+int pollen_poller_close(pollen_poller *p);
+
+/* POLLEN_CAP_* bits of this backend on this host. */
+uint32_t pollen_poller_capabilities(void);
+
+/* Short backend name, e.g. "epoll". */
+const char *pollen_poller_name(void);
+
+#endif

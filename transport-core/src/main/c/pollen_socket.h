@@ -1,0 +1,78 @@
+/*
+ * The socket layer under every transport. This is the POSIX variant's contract; a Winsock
+ * variant implements the same functions with pollen_fd being a SOCKET.
+ *
+ * Every function returns >= 0 on success or a negative errno.
+ */
+#ifndef POLLEN_SOCKET_H
+#define POLLEN_SOCKET_H
+
+#include <stdint.h>
+
+#ifdef _WIN32
+#include <winsock2.h>
+typedef SOCKET pollen_fd;
+#else
+typedef int pollen_fd;
+#endif
+
+/*
+ * Socket addresses cross the boundary in a fixed 24-byte form:
+ * [0] address length (4 or 16), [1..16] address bytes, [17..18] port (big endian),
+ * [19] unused, [20..23] IPv6 scope id (big endian).
+ */
+#define POLLEN_ADDR_SIZE 24
+
+/* Portable option ids; each platform maps them to its own level and name. */
+enum pollen_option {
+    POLLEN_SO_KEEPALIVE = 1,
+    POLLEN_SO_REUSEADDR,
+    POLLEN_SO_REUSEPORT,
+    POLLEN_SO_RCVBUF,
+    POLLEN_SO_SNDBUF,
+    POLLEN_SO_LINGER,      /* value < 0 disables lingering */
+    POLLEN_SO_BROADCAST,
+    POLLEN_TCP_NODELAY,
+    POLLEN_IP_TOS,         /* also IPV6_TCLASS on IPv6 sockets */
+    POLLEN_TCP_KEEPIDLE,
+    POLLEN_TCP_KEEPINTVL,
+    POLLEN_TCP_KEEPCNT,
+    POLLEN_TCP_USER_TIMEOUT,
+    POLLEN_IPV6_V6ONLY,
+    POLLEN_OPTION_MAX
+};
+
+/* Returns 1 if IPv6 sockets can be created on this host, 0 otherwise. */
+int pollen_socket_ipv6_supported(void);
+
+/* A non-blocking, close-on-exec TCP socket; ipv6 sockets are dual stack. */
+int pollen_socket_stream(pollen_fd *out, int ipv6);
+
+int pollen_socket_bind(pollen_fd fd, int ipv6, const uint8_t *addr);
+int pollen_socket_listen(pollen_fd fd, int backlog);
+/* 1: connected, 0: in progress. */
+int pollen_socket_connect(pollen_fd fd, int ipv6, const uint8_t *addr);
+/* 1: connected, 0: still in progress; a failure is the connect's own errno. */
+int pollen_socket_finish_connect(pollen_fd fd);
+/* Returns the accepted (non-blocking) socket in *out and the peer's address in addr. */
+int pollen_socket_accept(pollen_fd fd, pollen_fd *out, uint8_t *addr);
+int pollen_socket_local_address(pollen_fd fd, uint8_t *addr);
+int pollen_socket_remote_address(pollen_fd fd, uint8_t *addr);
+
+/* 0 from recv means end of stream. */
+int pollen_socket_recv(pollen_fd fd, void *buf, int len);
+int pollen_socket_send(pollen_fd fd, const void *buf, int len);
+
+/* A gathering write from an array of { void *base; size_t len; } pairs (struct iovec). */
+int64_t pollen_socket_writev(pollen_fd fd, const void *iov, int count);
+
+int pollen_socket_shutdown(pollen_fd fd, int read, int write);
+int pollen_socket_close(pollen_fd fd);
+
+int pollen_socket_set_option(pollen_fd fd, int option, int value);
+int pollen_socket_get_option(pollen_fd fd, int option, int *value);
+
+/* Largest iovec count a single gathering write accepts. */
+int pollen_socket_iov_max(void);
+
+#endif

@@ -1,0 +1,375 @@
+/* The POSIX socket layer (Linux, BSD, macOS). */
+#ifndef _WIN32
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "pollen_socket.h"
+
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+
+/* MSG_NOSIGNAL keeps a write to a reset connection from raising SIGPIPE in the JVM. */
+#ifdef MSG_NOSIGNAL
+#define POLLEN_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define POLLEN_SEND_FLAGS 0
+#endif
+
+static int neg_errno(void) {
+    return errno > 0 ? -errno : -EIO;
+}
+
+__attribute__((unused)) static int set_nonblock_cloexec(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        return neg_errno();
+    }
+#ifdef SO_NOSIGPIPE
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#endif
+    return 0;
+}
+
+int pollen_socket_ipv6_supported(void) {
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd < 0) {
+        return 0;
+    }
+    close(fd);
+    return 1;
+}
+
+int pollen_socket_stream(pollen_fd *out, int ipv6) {
+#ifdef SOCK_NONBLOCK
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return neg_errno();
+    }
+#else
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        return neg_errno();
+    }
+    int rc = set_nonblock_cloexec(fd);
+    if (rc < 0) {
+        close(fd);
+        return rc;
+    }
+#endif
+    if (ipv6) {
+        int zero = 0;
+        /* Dual stack: IPv4 peers appear as IPv4-mapped addresses. */
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+    }
+    *out = fd;
+    return 0;
+}
+
+/* Decodes the 24-byte address form into a sockaddr fitting the socket's family. */
+static int to_sockaddr(int ipv6, const uint8_t *addr, struct sockaddr_storage *ss, socklen_t *len) {
+    int alen = addr[0];
+    uint16_t port = (uint16_t) ((addr[17] << 8) | addr[18]);
+    memset(ss, 0, sizeof(*ss));
+    if (alen != 4 && alen != 16) {
+        return -EAFNOSUPPORT;
+    }
+    if (ipv6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *) ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons(port);
+        if (alen == 4) {
+            s6->sin6_addr.s6_addr[10] = 0xff;
+            s6->sin6_addr.s6_addr[11] = 0xff;
+            memcpy(&s6->sin6_addr.s6_addr[12], addr + 1, 4);
+        } else {
+            memcpy(&s6->sin6_addr, addr + 1, 16);
+            s6->sin6_scope_id = ((uint32_t) addr[20] << 24) | ((uint32_t) addr[21] << 16) |
+                                ((uint32_t) addr[22] << 8) | addr[23];
+        }
+        *len = sizeof(*s6);
+    } else {
+        if (alen != 4) {
+            return -EAFNOSUPPORT;
+        }
+        struct sockaddr_in *s4 = (struct sockaddr_in *) ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons(port);
+        memcpy(&s4->sin_addr, addr + 1, 4);
+        *len = sizeof(*s4);
+    }
+    return 0;
+}
+
+/* Encodes a sockaddr; IPv4-mapped IPv6 addresses come back as plain IPv4. */
+static int from_sockaddr(const struct sockaddr_storage *ss, uint8_t *addr) {
+    memset(addr, 0, POLLEN_ADDR_SIZE);
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *) ss;
+        uint16_t port = ntohs(s4->sin_port);
+        addr[0] = 4;
+        memcpy(addr + 1, &s4->sin_addr, 4);
+        addr[17] = (uint8_t) (port >> 8);
+        addr[18] = (uint8_t) port;
+        return 0;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *) ss;
+        uint16_t port = ntohs(s6->sin6_port);
+        if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+            addr[0] = 4;
+            memcpy(addr + 1, &s6->sin6_addr.s6_addr[12], 4);
+        } else {
+            uint32_t scope = s6->sin6_scope_id;
+            addr[0] = 16;
+            memcpy(addr + 1, &s6->sin6_addr, 16);
+            addr[20] = (uint8_t) (scope >> 24);
+            addr[21] = (uint8_t) (scope >> 16);
+            addr[22] = (uint8_t) (scope >> 8);
+            addr[23] = (uint8_t) scope;
+        }
+        addr[17] = (uint8_t) (port >> 8);
+        addr[18] = (uint8_t) port;
+        return 0;
+    }
+    return -EAFNOSUPPORT;
+}
+
+int pollen_socket_bind(pollen_fd fd, int ipv6, const uint8_t *addr) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int rc = to_sockaddr(ipv6, addr, &ss, &len);
+    if (rc < 0) {
+        return rc;
+    }
+    return bind(fd, (struct sockaddr *) &ss, len) < 0 ? neg_errno() : 0;
+}
+
+int pollen_socket_listen(pollen_fd fd, int backlog) {
+    return listen(fd, backlog) < 0 ? neg_errno() : 0;
+}
+
+int pollen_socket_connect(pollen_fd fd, int ipv6, const uint8_t *addr) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int rc = to_sockaddr(ipv6, addr, &ss, &len);
+    if (rc < 0) {
+        return rc;
+    }
+    do {
+        rc = connect(fd, (struct sockaddr *) &ss, len);
+    } while (rc < 0 && errno == EINTR);
+    if (rc == 0) {
+        return 1;
+    }
+    return errno == EINPROGRESS ? 0 : neg_errno();
+}
+
+int pollen_socket_finish_connect(pollen_fd fd) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+        return neg_errno();
+    }
+    if (err != 0) {
+        return -err;
+    }
+    /* Without a pending error the socket is connected once it has a peer. */
+    struct sockaddr_storage ss;
+    socklen_t slen = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *) &ss, &slen) == 0) {
+        return 1;
+    }
+    return errno == ENOTCONN ? 0 : neg_errno();
+}
+
+int pollen_socket_accept(pollen_fd fd, pollen_fd *out, uint8_t *addr) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    int child;
+#if defined(__linux__) || defined(__FreeBSD__)
+    do {
+        child = accept4(fd, (struct sockaddr *) &ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    } while (child < 0 && errno == EINTR);
+    if (child < 0) {
+        return neg_errno();
+    }
+#else
+    do {
+        child = accept(fd, (struct sockaddr *) &ss, &len);
+    } while (child < 0 && errno == EINTR);
+    if (child < 0) {
+        return neg_errno();
+    }
+    int rc = set_nonblock_cloexec(child);
+    if (rc < 0) {
+        close(child);
+        return rc;
+    }
+#endif
+    from_sockaddr(&ss, addr);
+    *out = child;
+    return 0;
+}
+
+int pollen_socket_local_address(pollen_fd fd, uint8_t *addr) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0) {
+        return neg_errno();
+    }
+    return from_sockaddr(&ss, addr);
+}
+
+int pollen_socket_remote_address(pollen_fd fd, uint8_t *addr) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *) &ss, &len) < 0) {
+        return neg_errno();
+    }
+    return from_sockaddr(&ss, addr);
+}
+
+int pollen_socket_recv(pollen_fd fd, void *buf, int len) {
+    ssize_t n;
+    do {
+        n = recv(fd, buf, (size_t) len, 0);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? neg_errno() : (int) n;
+}
+
+int pollen_socket_send(pollen_fd fd, const void *buf, int len) {
+    ssize_t n;
+    do {
+        n = send(fd, buf, (size_t) len, POLLEN_SEND_FLAGS);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? neg_errno() : (int) n;
+}
+
+int64_t pollen_socket_writev(pollen_fd fd, const void *iov, int count) {
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = (struct iovec *) iov;
+    msg.msg_iovlen = (size_t) count;
+    ssize_t n;
+    do {
+        n = sendmsg(fd, &msg, POLLEN_SEND_FLAGS);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? neg_errno() : (int64_t) n;
+}
+
+int pollen_socket_shutdown(pollen_fd fd, int read, int write) {
+    int how = read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR;
+    return shutdown(fd, how) < 0 ? neg_errno() : 0;
+}
+
+int pollen_socket_close(pollen_fd fd) {
+    /* On Linux the descriptor is released even when close reports EINTR: never retry. */
+    return close(fd) < 0 && errno != EINTR ? neg_errno() : 0;
+}
+
+/* Maps a portable option id to level and name; 0 if this platform lacks it. */
+static int option_key(int option, int *level, int *name) {
+    switch (option) {
+    case POLLEN_SO_KEEPALIVE: *level = SOL_SOCKET; *name = SO_KEEPALIVE; return 1;
+    case POLLEN_SO_REUSEADDR: *level = SOL_SOCKET; *name = SO_REUSEADDR; return 1;
+#ifdef SO_REUSEPORT
+    case POLLEN_SO_REUSEPORT: *level = SOL_SOCKET; *name = SO_REUSEPORT; return 1;
+#endif
+    case POLLEN_SO_RCVBUF: *level = SOL_SOCKET; *name = SO_RCVBUF; return 1;
+    case POLLEN_SO_SNDBUF: *level = SOL_SOCKET; *name = SO_SNDBUF; return 1;
+    case POLLEN_SO_BROADCAST: *level = SOL_SOCKET; *name = SO_BROADCAST; return 1;
+    case POLLEN_TCP_NODELAY: *level = IPPROTO_TCP; *name = TCP_NODELAY; return 1;
+    case POLLEN_IP_TOS: *level = IPPROTO_IP; *name = IP_TOS; return 1;
+#ifdef TCP_KEEPIDLE
+    case POLLEN_TCP_KEEPIDLE: *level = IPPROTO_TCP; *name = TCP_KEEPIDLE; return 1;
+#elif defined(TCP_KEEPALIVE)
+    case POLLEN_TCP_KEEPIDLE: *level = IPPROTO_TCP; *name = TCP_KEEPALIVE; return 1;
+#endif
+#ifdef TCP_KEEPINTVL
+    case POLLEN_TCP_KEEPINTVL: *level = IPPROTO_TCP; *name = TCP_KEEPINTVL; return 1;
+#endif
+#ifdef TCP_KEEPCNT
+    case POLLEN_TCP_KEEPCNT: *level = IPPROTO_TCP; *name = TCP_KEEPCNT; return 1;
+#endif
+#ifdef TCP_USER_TIMEOUT
+    case POLLEN_TCP_USER_TIMEOUT: *level = IPPROTO_TCP; *name = TCP_USER_TIMEOUT; return 1;
+#endif
+    case POLLEN_IPV6_V6ONLY: *level = IPPROTO_IPV6; *name = IPV6_V6ONLY; return 1;
+    default: return 0;
+    }
+}
+
+static int socket_family(int fd) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0) {
+        return -1;
+    }
+    return ss.ss_family;
+}
+
+int pollen_socket_set_option(pollen_fd fd, int option, int value) {
+    if (option == POLLEN_SO_LINGER) {
+        struct linger l;
+        l.l_onoff = value >= 0;
+        l.l_linger = value >= 0 ? value : 0;
+        return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) < 0 ? neg_errno() : 0;
+    }
+    if (option == POLLEN_IP_TOS && socket_family(fd) == AF_INET6) {
+        /* IPv4 traffic of a dual-stack socket uses IP_TOS; IPv6 traffic uses the class. */
+        setsockopt(fd, IPPROTO_IP, IP_TOS, &value, sizeof(value));
+        return setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &value, sizeof(value)) < 0 ? neg_errno() : 0;
+    }
+    int level, name;
+    if (!option_key(option, &level, &name)) {
+        return -ENOPROTOOPT;
+    }
+    return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? neg_errno() : 0;
+}
+
+int pollen_socket_get_option(pollen_fd fd, int option, int *value) {
+    if (option == POLLEN_SO_LINGER) {
+        struct linger l;
+        socklen_t len = sizeof(l);
+        if (getsockopt(fd, SOL_SOCKET, SO_LINGER, &l, &len) < 0) {
+            return neg_errno();
+        }
+        *value = l.l_onoff ? l.l_linger : -1;
+        return 0;
+    }
+    int level, name;
+    if (option == POLLEN_IP_TOS && socket_family(fd) == AF_INET6) {
+        level = IPPROTO_IPV6;
+        name = IPV6_TCLASS;
+    } else if (!option_key(option, &level, &name)) {
+        return -ENOPROTOOPT;
+    }
+    int v = 0;
+    socklen_t len = sizeof(v);
+    if (getsockopt(fd, level, name, &v, &len) < 0) {
+        return neg_errno();
+    }
+    *value = v;
+    return 0;
+}
+
+int pollen_socket_iov_max(void) {
+    long max = sysconf(_SC_IOV_MAX);
+    return max > 0 && max < INT_MAX ? (int) max : IOV_MAX;
+}
+
+#endif /* !_WIN32 */

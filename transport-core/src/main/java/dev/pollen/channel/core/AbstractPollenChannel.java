@@ -1,0 +1,540 @@
+package dev.pollen.channel.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every Pollen channel shares, whatever the poller: the socket, the interest set (changed on
+ * the loop thread only), registration, connect with its timeout, and close. Readiness arrives
+ * already normalised by the backend as {@link Readiness} bits.
+ */
+public abstract class AbstractPollenChannel extends AbstractChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+
+    protected final PollenSocket socket;
+    private final Class<? extends IoHandler> ioHandlerType;
+    private final int initialInterest;
+    private int interest;
+    private IoRegistration registration;
+
+    private ChannelPromise connectPromise;
+    private Future<?> connectTimeoutFuture;
+    private SocketAddress requestedRemoteAddress;
+    private volatile SocketAddress local;
+    private volatile SocketAddress remote;
+    protected volatile boolean active;
+    boolean inputClosedSeenErrorOnRead;
+
+    protected AbstractPollenChannel(Channel parent, PollenSocket socket, Class<? extends IoHandler> ioHandlerType,
+                                    int initialInterest, boolean active) {
+        super(parent);
+        this.socket = socket;
+        this.ioHandlerType = ioHandlerType;
+        this.initialInterest = initialInterest;
+        this.interest = initialInterest;
+        this.active = active;
+        if (active) {
+            local = socket.localAddress();
+            remote = socket.remoteAddress();
+        }
+    }
+
+    protected AbstractPollenChannel(Channel parent, PollenSocket socket, Class<? extends IoHandler> ioHandlerType,
+                                    int initialInterest, SocketAddress remote) {
+        this(parent, socket, ioHandlerType, initialInterest, false);
+        this.active = true;
+        this.remote = remote;
+        this.local = socket.localAddress();
+    }
+
+    /** The underlying socket's descriptor. */
+    public final int fd() {
+        return socket.intValue();
+    }
+
+    /** The interest set currently asked for, e.g. {@code READ|READ_CLOSED}. */
+    public final String interestSet() {
+        return Readiness.interestToString(interest);
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return socket.isOpen();
+    }
+
+    @Override
+    public boolean isActive() {
+        return active;
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop instanceof IoEventLoop && ((IoEventLoop) loop).isIoType(ioHandlerType);
+    }
+
+    protected final boolean isInterested(int bit) {
+        return (interest & bit) != 0;
+    }
+
+    protected final void setInterest(int bit) {
+        if ((interest & bit) == bit) {
+            return;
+        }
+        interest |= bit;
+        if (registration != null && registration.isValid()) {
+            registration.submit(PollenIoOps.of(interest));
+        }
+    }
+
+    protected final void clearInterest(int bit) {
+        if ((interest & bit) == 0) {
+            return;
+        }
+        interest &= ~bit;
+        if (registration != null && registration.isValid()) {
+            registration.submit(PollenIoOps.of(interest));
+        }
+    }
+
+    final void submitCurrentInterest() {
+        if (registration != null && registration.isValid()) {
+            registration.submit(PollenIoOps.of(interest));
+        }
+    }
+
+    /** Called when auto-read is switched off: stop asking for READ unless a read is pending. */
+    final void clearReadInterestLater() {
+        ((AbstractPollenUnsafe) unsafe()).clearReadInterest();
+    }
+
+    /** The loop's handler, for its shared buffers; only while registered, on the loop thread. */
+    protected final PollenIoHandler ioHandler() {
+        return registration.attachment();
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        ((IoEventLoop) eventLoop()).register((AbstractPollenUnsafe) unsafe()).addListener(f -> {
+            if (f.isSuccess()) {
+                registration = (IoRegistration) f.getNow();
+                if (isActive()) {
+                    submitCurrentInterest();
+                }
+                promise.setSuccess();
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+    }
+
+    @Override
+    protected void doDeregister() throws Exception {
+        IoRegistration reg = registration;
+        if (reg != null) {
+            registration = null;
+            interest = initialInterest;
+            reg.cancel();
+        }
+    }
+
+    @Override
+    protected void doBeginRead() throws Exception {
+        ((AbstractPollenUnsafe) unsafe()).readPending = true;
+        setInterest(Readiness.INTEREST_READ);
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        socket.bind(localAddress);
+        local = socket.localAddress();
+    }
+
+    @Override
+    protected void doDisconnect() throws Exception {
+        doClose();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        active = false;
+        inputClosedSeenErrorOnRead = true;
+        try {
+            ChannelPromise promise = connectPromise;
+            if (promise != null) {
+                promise.tryFailure(new ClosedChannelException());
+                connectPromise = null;
+            }
+            Future<?> future = connectTimeoutFuture;
+            if (future != null) {
+                future.cancel(false);
+                connectTimeoutFuture = null;
+            }
+            if (isRegistered()) {
+                // doClose may run off the loop (SO_LINGER closes on another executor).
+                EventLoop loop = eventLoop();
+                if (loop.inEventLoop()) {
+                    doDeregister();
+                } else {
+                    loop.execute(() -> {
+                        try {
+                            doDeregister();
+                        } catch (Throwable cause) {
+                            pipeline().fireExceptionCaught(cause);
+                        }
+                    });
+                }
+            }
+        } finally {
+            socket.close();
+        }
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return remote;
+    }
+
+    /** Copies a heap buffer to a direct one (native I/O needs stable addresses) and releases the original. */
+    protected final ByteBuf newDirectBuffer(Object holder, ByteBuf buf) {
+        int readable = buf.readableBytes();
+        if (readable == 0) {
+            ReferenceCountUtil.release(holder);
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBufAllocator alloc = alloc();
+        ByteBuf direct;
+        if (alloc.isDirectBufferPooled() || (direct = ByteBufUtil.threadLocalDirectBuffer()) == null) {
+            direct = alloc.directBuffer(readable);
+        }
+        direct.writeBytes(buf, buf.readerIndex(), readable);
+        ReferenceCountUtil.safeRelease(holder);
+        return direct;
+    }
+
+    protected static boolean isDirect(ByteBuf buf) {
+        return buf.hasMemoryAddress() || buf.isDirect();
+    }
+
+    /** Connects; true if connected at once. */
+    protected boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (remote != null) {
+            throw new AlreadyConnectedException();
+        }
+        if (localAddress != null) {
+            socket.bind(localAddress);
+        }
+        boolean success = false;
+        try {
+            boolean connected = socket.connect(remoteAddress);
+            if (connected) {
+                remote = connectedAddress(remoteAddress);
+            } else {
+                setInterest(Readiness.INTEREST_WRITE);
+            }
+            success = true;
+            local = socket.localAddress();
+            return connected;
+        } finally {
+            if (!success) {
+                doClose();
+            }
+        }
+    }
+
+    private SocketAddress connectedAddress(SocketAddress requested) {
+        InetSocketAddress actual = socket.remoteAddress();
+        if (requested instanceof InetSocketAddress && actual != null) {
+            InetSocketAddress r = (InetSocketAddress) requested;
+            // Keep the host name the user gave, with the address actually connected to.
+            return r.isUnresolved() ? actual : new InetSocketAddress(r.getAddress(), actual.getPort());
+        }
+        return actual != null ? actual : requested;
+    }
+
+    protected static boolean isAllowHalfClosure(ChannelConfig config) {
+        return config instanceof SocketChannelConfig && ((SocketChannelConfig) config).isAllowHalfClosure();
+    }
+
+    final boolean shouldBreakReadReady(ChannelConfig config) {
+        return socket.isInputShutdown() && (inputClosedSeenErrorOnRead || !isAllowHalfClosure(config));
+    }
+
+    /** The part of {@link io.netty.channel.Channel.Unsafe} every Pollen channel shares; also its IoHandle. */
+    protected abstract class AbstractPollenUnsafe extends AbstractUnsafe implements PollenIoHandle {
+        protected boolean readPending;
+        private ReadHandle readHandle;
+
+        @Override
+        public int fd() {
+            return socket.intValue();
+        }
+
+        @Override
+        public void close() {
+            close(voidPromise());
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            int ready = ((PollenIoEvent) event).ready();
+            // Order matters: a refused connect shows as WRITABLE/ERROR and must fail the
+            // connect promise before any read; all data is read before input is shut down.
+            if ((ready & (Readiness.WRITABLE | Readiness.ERROR)) != 0) {
+                writeReady();
+            }
+            if ((ready & (Readiness.READABLE | Readiness.ERROR)) != 0) {
+                readReady();
+            }
+            if ((ready & Readiness.READ_CLOSED) != 0) {
+                readClosedReady();
+            }
+        }
+
+        /** The socket is readable (or has an error to report through a read). */
+        protected abstract void readReady();
+
+        /** The peer shut down its output (or the connection is gone). */
+        protected void readClosedReady() {
+            recvBufAllocHandle().receivedReadClosed();
+            if (isActive()) {
+                readReady();
+            } else {
+                shutdownInput(false);
+            }
+            // Level-triggered: the condition persists, so stop asking for it.
+            try {
+                clearInterest(Readiness.INTEREST_READ_CLOSED);
+            } catch (UncheckedIOException e) {
+                pipeline().fireExceptionCaught(e.getCause());
+                close(voidPromise());
+            }
+        }
+
+        protected final boolean shouldStopReading(ChannelConfig config) {
+            return !readPending && !config.isAutoRead();
+        }
+
+        protected final void clearReadInterest() {
+            if (!isRegistered()) {
+                interest &= ~Readiness.INTEREST_READ;
+                return;
+            }
+            if (eventLoop().inEventLoop()) {
+                clearReadInterest0();
+            } else {
+                eventLoop().execute(() -> {
+                    if (!readPending && !config().isAutoRead()) {
+                        clearReadInterest0();
+                    }
+                });
+            }
+        }
+
+        protected final void clearReadInterest0() {
+            readPending = false;
+            try {
+                clearInterest(Readiness.INTEREST_READ);
+            } catch (UncheckedIOException e) {
+                pipeline().fireExceptionCaught(e.getCause());
+                close(voidPromise());
+            }
+        }
+
+        /** Shuts down input after the peer closed its side: half-closed or closed, by config. */
+        protected void shutdownInput(boolean allDataRead) {
+            if (!socket.isInputShutdown()) {
+                if (isAllowHalfClosure(config())) {
+                    try {
+                        socket.shutdown(true, false);
+                    } catch (IOException ignored) {
+                        // Input is effectively closed already.
+                        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                        close(voidPromise());
+                        return;
+                    }
+                    if (shouldStopReading(config())) {
+                        clearReadInterest0();
+                    }
+                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                } else {
+                    close(voidPromise());
+                    return;
+                }
+            }
+            if (allDataRead && !inputClosedSeenErrorOnRead) {
+                inputClosedSeenErrorOnRead = true;
+                pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+            }
+        }
+
+        @Override
+        public ReadHandle recvBufAllocHandle() {
+            if (readHandle == null) {
+                readHandle = new ReadHandle(super.recvBufAllocHandle());
+            }
+            return readHandle;
+        }
+
+        @Override
+        protected final void flush0() {
+            // With WRITE interest set, the loop flushes when the socket drains.
+            if (!isInterested(Readiness.INTEREST_WRITE)) {
+                super.flush0();
+            }
+        }
+
+        /** The socket is writable: finish a pending connect or flush. */
+        final void writeReady() {
+            if (connectPromise != null) {
+                finishConnect();
+            } else if (!socket.isOutputShutdown()) {
+                super.flush0();
+            }
+        }
+
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (promise.isDone() || !ensureOpen(promise)) {
+                return;
+            }
+            try {
+                if (connectPromise != null) {
+                    throw new ConnectionPendingException();
+                }
+                boolean wasActive = isActive();
+                if (doConnect(remoteAddress, localAddress)) {
+                    fulfillConnectPromise(promise, wasActive);
+                    return;
+                }
+                connectPromise = promise;
+                requestedRemoteAddress = remoteAddress;
+                int timeoutMillis = config().getConnectTimeoutMillis();
+                if (timeoutMillis > 0) {
+                    connectTimeoutFuture = eventLoop().schedule(() -> {
+                        ChannelPromise p = connectPromise;
+                        if (p != null && !p.isDone() && p.tryFailure(new ConnectTimeoutException(
+                                "connection timed out after " + timeoutMillis + " ms: " + remoteAddress))) {
+                            close(voidPromise());
+                        }
+                    }, timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+                promise.addListener((ChannelFutureListener) future -> {
+                    if (future.isCancelled()) {
+                        if (connectTimeoutFuture != null) {
+                            connectTimeoutFuture.cancel(false);
+                        }
+                        connectPromise = null;
+                        close(voidPromise());
+                    }
+                });
+            } catch (Throwable t) {
+                closeIfClosed();
+                promise.tryFailure(annotateConnectException(t, remoteAddress));
+            }
+        }
+
+        private void fulfillConnectPromise(ChannelPromise promise, boolean wasActive) {
+            if (promise == null) {
+                return;
+            }
+            active = true;
+            submitCurrentInterest();
+            boolean nowActive = isActive();
+            boolean promiseSet = promise.trySuccess();
+            if (!wasActive && nowActive) {
+                pipeline().fireChannelActive();
+            }
+            if (!promiseSet) {
+                close(voidPromise());
+            }
+        }
+
+        private void finishConnect() {
+            boolean stillInProgress = false;
+            try {
+                boolean wasActive = isActive();
+                if (!socket.finishConnect()) {
+                    stillInProgress = true;
+                    return;
+                }
+                clearInterest(Readiness.INTEREST_WRITE);
+                remote = connectedAddress(requestedRemoteAddress);
+                requestedRemoteAddress = null;
+                fulfillConnectPromise(connectPromise, wasActive);
+            } catch (Throwable t) {
+                ChannelPromise p = connectPromise;
+                if (p != null) {
+                    p.tryFailure(annotateConnectException(t, requestedRemoteAddress));
+                    closeIfClosed();
+                }
+            } finally {
+                if (!stillInProgress) {
+                    if (connectTimeoutFuture != null) {
+                        connectTimeoutFuture.cancel(false);
+                    }
+                    connectPromise = null;
+                }
+            }
+        }
+    }
+
+    /** Wraps Netty's handle: keeps reading after the peer closed, until end of stream. */
+    public static final class ReadHandle extends io.netty.channel.RecvByteBufAllocator.DelegatingHandle {
+        private boolean readClosed;
+
+        ReadHandle(io.netty.channel.RecvByteBufAllocator.Handle delegate) {
+            super(delegate);
+        }
+
+        void receivedReadClosed() {
+            readClosed = true;
+        }
+
+        public boolean isReadClosed() {
+            return readClosed;
+        }
+
+        @Override
+        public boolean continueReading() {
+            return readClosed || super.continueReading();
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package dev.pollen.channel.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.IoHandler;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.StringUtil;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.Executor;
+
+/**
+ * A connected byte stream (TCP today, Unix domain sockets later), for every backend: the read
+ * loop driven by Netty's {@link io.netty.channel.RecvByteBufAllocator.Handle}, gathering writes
+ * through the loop's {@link IovArray}, write spin count, half-closure and {@code SO_LINGER} close.
+ */
+public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel implements DuplexChannel {
+    private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class)
+            + ", " + StringUtil.simpleClassName(FileRegion.class) + ')';
+    /** A write that made no progress: the send buffer is full, wait for WRITABLE. */
+    private static final int SNDBUF_FULL = Integer.MAX_VALUE;
+
+    private final Runnable flushTask = () -> ((AbstractPollenUnsafe) unsafe()).writeReady();
+    private WritableByteChannel byteChannel;
+
+    protected AbstractPollenStreamChannel(Channel parent, PollenSocket socket,
+                                          Class<? extends IoHandler> ioHandlerType, boolean active) {
+        super(parent, socket, ioHandlerType, Readiness.INTEREST_READ_CLOSED, active);
+    }
+
+    protected AbstractPollenStreamChannel(Channel parent, PollenSocket socket,
+                                          Class<? extends IoHandler> ioHandlerType, SocketAddress remote) {
+        super(parent, socket, ioHandlerType, Readiness.INTEREST_READ_CLOSED, remote);
+    }
+
+    @Override
+    protected AbstractPollenUnsafe newUnsafe() {
+        return new StreamUnsafe();
+    }
+
+    @Override
+    protected final Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf) {
+            ByteBuf buf = (ByteBuf) msg;
+            return isDirect(buf) ? buf : newDirectBuffer(buf, buf);
+        }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
+                + EXPECTED_TYPES);
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        int spin = config().getWriteSpinCount();
+        do {
+            int size = in.size();
+            if (size > 1 && in.current() instanceof ByteBuf) {
+                spin -= writeGathering(in);
+            } else if (size == 0) {
+                clearInterest(Readiness.INTEREST_WRITE);
+                return;
+            } else {
+                spin -= writeSingle(in);
+            }
+        } while (spin > 0);
+        if (spin == 0) {
+            // Spin count used up with data left: yield to other channels, flush again soon.
+            clearInterest(Readiness.INTEREST_WRITE);
+            eventLoop().execute(flushTask);
+        } else {
+            setInterest(Readiness.INTEREST_WRITE);
+        }
+    }
+
+    private int writeSingle(ChannelOutboundBuffer in) throws Exception {
+        Object msg = in.current();
+        if (msg instanceof ByteBuf) {
+            ByteBuf buf = (ByteBuf) msg;
+            int readable = buf.readableBytes();
+            if (readable == 0) {
+                in.remove();
+                return 0;
+            }
+            if (buf.hasMemoryAddress() || buf.nioBufferCount() == 1) {
+                int n = send(buf);
+                if (n == 0) {
+                    return SNDBUF_FULL;
+                }
+                in.removeBytes(n);
+                return 1;
+            }
+            return writeGathering(in);
+        }
+        if (msg instanceof FileRegion) {
+            return writeFileRegion(in, (FileRegion) msg);
+        }
+        throw new Error("unexpected message in the outbound buffer: " + msg);
+    }
+
+    private int send(ByteBuf buf) throws IOException {
+        if (buf.hasMemoryAddress()) {
+            return socket.send(buf.memoryAddress() + buf.readerIndex(), buf.readableBytes());
+        }
+        ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes());
+        return socket.send(PlatformDependent.directBufferAddress(nio) + nio.position(), nio.remaining());
+    }
+
+    private int writeGathering(ChannelOutboundBuffer in) throws Exception {
+        IovArray iov = ioHandler().iovArray();
+        in.forEachFlushedMessage(iov);
+        if (iov.count() == 0) {
+            // The first message did not fit an iovec (e.g. an empty buffer): write it alone.
+            Object msg = in.current();
+            if (msg instanceof ByteBuf && ((ByteBuf) msg).readableBytes() == 0) {
+                in.remove();
+                return 0;
+            }
+            return writeSingleBuffer(in, (ByteBuf) msg);
+        }
+        long n = socket.writev(iov.memoryAddress(), iov.count());
+        if (n == 0) {
+            return SNDBUF_FULL;
+        }
+        in.removeBytes(n);
+        return 1;
+    }
+
+    private int writeSingleBuffer(ChannelOutboundBuffer in, ByteBuf buf) throws IOException {
+        ByteBuffer[] parts = buf.nioBuffers(buf.readerIndex(), buf.readableBytes());
+        long written = 0;
+        for (ByteBuffer nio : parts) {
+            ByteBuffer direct = nio;
+            if (!nio.isDirect()) {
+                direct = ioHandler().scratch(nio.remaining());
+                direct.put(nio.duplicate()).flip();
+            }
+            int n = socket.send(PlatformDependent.directBufferAddress(direct) + direct.position(), direct.remaining());
+            written += n;
+            if (n < direct.remaining()) {
+                break;
+            }
+        }
+        if (written == 0) {
+            return SNDBUF_FULL;
+        }
+        in.removeBytes(written);
+        return 1;
+    }
+
+    private int writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws Exception {
+        long transferred = region.transferred();
+        if (transferred >= region.count()) {
+            in.remove();
+            return 0;
+        }
+        if (byteChannel == null) {
+            byteChannel = new SocketByteChannel();
+        }
+        long n = region.transferTo(byteChannel, transferred);
+        if (n > 0) {
+            in.progress(n);
+            if (region.transferred() >= region.count()) {
+                in.remove();
+            }
+            return 1;
+        }
+        if (n == 0 && region.transferred() >= region.count()) {
+            in.remove();
+            return 0;
+        }
+        return SNDBUF_FULL;
+    }
+
+    /** Lets any {@link FileRegion} write through the socket. */
+    private final class SocketByteChannel implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int remaining = src.remaining();
+            if (remaining == 0) {
+                return 0;
+            }
+            ByteBuffer direct = src;
+            if (!src.isDirect()) {
+                direct = ioHandler().scratch(remaining);
+                direct.put(src.duplicate()).flip();
+            }
+            int n = socket.send(PlatformDependent.directBufferAddress(direct) + direct.position(), direct.remaining());
+            if (n > 0) {
+                src.position(src.position() + n);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return socket.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Reads into {@code buf}: bytes read, 0 if none were available, -1 at end of stream. */
+    private int readBytes(ByteBuf buf) throws IOException {
+        int writerIndex = buf.writerIndex();
+        int writable = buf.writableBytes();
+        ((AbstractPollenUnsafe) unsafe()).recvBufAllocHandle().attemptedBytesRead(writable);
+        int n;
+        if (buf.hasMemoryAddress()) {
+            n = socket.recv(buf.memoryAddress() + writerIndex, writable);
+        } else if (buf.nioBufferCount() == 1 && buf.internalNioBuffer(writerIndex, writable).isDirect()) {
+            ByteBuffer nio = buf.internalNioBuffer(writerIndex, writable);
+            n = socket.recv(PlatformDependent.directBufferAddress(nio) + nio.position(), writable);
+        } else {
+            ByteBuffer scratch = ioHandler().scratch(writable);
+            n = socket.recv(PlatformDependent.directBufferAddress(scratch), writable);
+            if (n > 0) {
+                scratch.limit(n);
+                buf.setBytes(writerIndex, scratch);
+            }
+        }
+        if (n > 0) {
+            buf.writerIndex(writerIndex + n);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return socket.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return socket.isOutputShutdown();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return socket.isShutdown();
+    }
+
+    @Override
+    protected final void doShutdownOutput() throws Exception {
+        socket.shutdown(false, true);
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
+        return promise;
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInput0(promise);
+        } else {
+            loop.execute(() -> shutdownInput0(promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInput0(ChannelPromise promise) {
+        try {
+            socket.shutdown(true, false);
+            promise.setSuccess();
+        } catch (Throwable cause) {
+            promise.setFailure(cause);
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture output = shutdownOutput();
+        if (output.isDone()) {
+            shutdownOutputDone(output, promise);
+        } else {
+            output.addListener((ChannelFutureListener) f -> shutdownOutputDone(f, promise));
+        }
+        return promise;
+    }
+
+    private void shutdownOutputDone(ChannelFuture output, ChannelPromise promise) {
+        ChannelFuture input = shutdownInput();
+        if (input.isDone()) {
+            shutdownDone(output, input, promise);
+        } else {
+            input.addListener((ChannelFutureListener) f -> shutdownDone(output, f, promise));
+        }
+    }
+
+    private static void shutdownDone(ChannelFuture output, ChannelFuture input, ChannelPromise promise) {
+        Throwable outCause = output.cause();
+        Throwable inCause = input.cause();
+        if (outCause != null) {
+            if (inCause != null) {
+                outCause.addSuppressed(inCause);
+            }
+            promise.setFailure(outCause);
+        } else if (inCause != null) {
+            promise.setFailure(inCause);
+        } else {
+            promise.setSuccess();
+        }
+    }
+
+    /** The SO_LINGER value in seconds (< 0: off), for the close path. */
+    private int soLinger() {
+        ChannelConfig c = config();
+        return c instanceof PollenSocketChannelConfig ? ((PollenSocketChannelConfig) c).cachedSoLinger() : -1;
+    }
+
+    protected class StreamUnsafe extends AbstractPollenUnsafe {
+        @Override
+        protected Executor prepareToClose() {
+            try {
+                // A lingering close blocks: leave the loop first and close on another thread.
+                if (isOpen() && soLinger() > 0) {
+                    doDeregister();
+                    return GlobalEventExecutor.INSTANCE;
+                }
+            } catch (Throwable ignore) {
+                // Closing the socket will fail the same way; close on the loop.
+            }
+            return null;
+        }
+
+        @Override
+        protected void readReady() {
+            ChannelConfig config = config();
+            if (shouldBreakReadReady(config)) {
+                clearReadInterest0();
+                return;
+            }
+            ReadHandle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            ByteBufAllocator allocator = config.getAllocator();
+            handle.reset(config);
+            ByteBuf buf = null;
+            boolean allDataRead = false;
+            try {
+                do {
+                    buf = handle.allocate(allocator);
+                    handle.lastBytesRead(readBytes(buf));
+                    if (handle.lastBytesRead() <= 0) {
+                        buf.release();
+                        buf = null;
+                        allDataRead = handle.lastBytesRead() < 0;
+                        if (allDataRead) {
+                            readPending = false;
+                        }
+                        break;
+                    }
+                    handle.incMessagesRead(1);
+                    readPending = false;
+                    pipeline.fireChannelRead(buf);
+                    buf = null;
+                    if (shouldBreakReadReady(config)) {
+                        // The user shut down input in channelRead: stop at once.
+                        break;
+                    }
+                } while (handle.continueReading());
+                handle.readComplete();
+                pipeline.fireChannelReadComplete();
+                if (allDataRead) {
+                    shutdownInput(true);
+                }
+            } catch (Throwable t) {
+                handleReadException(pipeline, buf, t, allDataRead, handle);
+            } finally {
+                if (shouldStopReading(config)) {
+                    clearReadInterest();
+                }
+            }
+        }
+
+        private void handleReadException(ChannelPipeline pipeline, ByteBuf buf, Throwable cause,
+                                         boolean allDataRead, ReadHandle handle) {
+            if (buf != null) {
+                if (buf.isReadable()) {
+                    readPending = false;
+                    pipeline.fireChannelRead(buf);
+                } else {
+                    buf.release();
+                }
+            }
+            handle.readComplete();
+            pipeline.fireChannelReadComplete();
+            pipeline.fireExceptionCaught(cause);
+            if (allDataRead || cause instanceof IOException || cause instanceof OutOfMemoryError) {
+                shutdownInput(true);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.pollen.channel.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOutboundBuffer.MessageProcessor;
+import io.netty.util.internal.PlatformDependent;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A native array of {@code struct iovec} filled from the flushed messages of a
+ * {@link io.netty.channel.ChannelOutboundBuffer}, for one gathering write. One per event loop.
+ */
+public final class IovArray implements MessageProcessor {
+    private static final int ADDRESS_SIZE = PlatformDependent.addressSize();
+    private static final int IOV_SIZE = 2 * ADDRESS_SIZE;
+    /** The platform's IOV_MAX (at least 16). */
+    private static final int IOV_MAX = Math.max(16, NativeSocket.iovMax());
+    /** Stay below SSIZE_MAX and clear of signed overflow in the Java long arithmetic. */
+    private static final long MAX_BYTES = Integer.MAX_VALUE;
+
+    private final ByteBuffer memory;
+    private final long address;
+    private int count;
+    private long size;
+    private long maxBytes = MAX_BYTES;
+
+    IovArray() {
+        memory = ByteBuffer.allocateDirect(IOV_MAX * IOV_SIZE).order(ByteOrder.nativeOrder());
+        address = PlatformDependent.directBufferAddress(memory);
+    }
+
+    IovArray clear() {
+        count = 0;
+        size = 0;
+        maxBytes = MAX_BYTES;
+        return this;
+    }
+
+    /** Caps the bytes one write may take (e.g. the socket's send buffer). */
+    public void maxBytes(long maxBytes) {
+        this.maxBytes = Math.min(MAX_BYTES, Math.max(1, maxBytes));
+    }
+
+    /** Adds a buffer's readable bytes; false if it did not fit (the array is then full). */
+    public boolean add(ByteBuf buf) {
+        int len = buf.readableBytes();
+        if (len == 0) {
+            return true;
+        }
+        if (buf.hasMemoryAddress()) {
+            return add(buf.memoryAddress() + buf.readerIndex(), len);
+        }
+        int n = buf.nioBufferCount();
+        if (n == 1) {
+            ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), len);
+            return nio.isDirect() && add(PlatformDependent.directBufferAddress(nio) + nio.position(), len);
+        }
+        if (count + n > IOV_MAX) {
+            return false;
+        }
+        for (ByteBuffer nio : buf.nioBuffers(buf.readerIndex(), len)) {
+            int remaining = nio.remaining();
+            if (remaining != 0 && (!nio.isDirect()
+                    || !add(PlatformDependent.directBufferAddress(nio) + nio.position(), remaining))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean add(long addr, int len) {
+        if (count == IOV_MAX || (count > 0 && size + len > maxBytes)) {
+            return false;
+        }
+        int off = count * IOV_SIZE;
+        if (ADDRESS_SIZE == 8) {
+            memory.putLong(off, addr);
+            memory.putLong(off + 8, len);
+        } else {
+            memory.putInt(off, (int) addr);
+            memory.putInt(off + 4, len);
+        }
+        count++;
+        size += len;
+        return true;
+    }
+
+    @Override
+    public boolean processMessage(Object msg) {
+        return msg instanceof ByteBuf && add((ByteBuf) msg);
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public long memoryAddress() {
+        return address;
+    }
+
+    void release() {
+        PlatformDependent.freeDirectBuffer(memory);
+    }
+}

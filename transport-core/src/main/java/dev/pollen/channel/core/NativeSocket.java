@@ -1,0 +1,49 @@
+package dev.pollen.channel.core;
+
+/**
+ * The socket layer's natives (pollen_socket.h). Every call returns a non-negative result or a
+ * negative errno. Bound by whichever Pollen transport library loads first; transports call
+ * {@link PollenSocket}, never this class directly.
+ */
+final class NativeSocket {
+    private NativeSocket() {
+    }
+
+    static native boolean ipv6Supported();
+
+    static native int newStream(boolean ipv6);
+
+    static native int bind(int fd, boolean ipv6, byte[] address);
+
+    static native int listen(int fd, int backlog);
+
+    static native int connect(int fd, boolean ipv6, byte[] address);
+
+    static native int finishConnect(int fd);
+
+    static native int accept(int fd, byte[] address);
+
+    static native int localAddress(int fd, byte[] address);
+
+    static native int remoteAddress(int fd, byte[] address);
+
+    static native int recv(int fd, long address, int length);
+
+    static native int send(int fd, long address, int length);
+
+    static native long writev(int fd, long iov, int count);
+
+    static native int shutdown(int fd, boolean read, boolean write);
+
+    static native int close(int fd);
+
+    static native int setOption(int fd, int option, int value);
+
+    static native int getOption(int fd, int option, int[] value);
+
+    static native int iovMax();
+
+    static native String strerror(int errno);
+
+    static native int[] errnoConstants();
+}

@@ -1,0 +1,25 @@
+package dev.pollen.channel.core;
+
+import io.netty.channel.ChannelOption;
+
+/**
+ * Socket options beyond {@link ChannelOption} that every Pollen transport understands where the
+ * platform has them; each transport re-exports them (e.g. {@code EpollChannelOption}).
+ */
+public class PollenChannelOption<T> extends ChannelOption<T> {
+    public static final ChannelOption<Boolean> SO_REUSEPORT = valueOf(PollenChannelOption.class, "SO_REUSEPORT");
+    /** Seconds of idleness before TCP keep-alive probes start. */
+    public static final ChannelOption<Integer> TCP_KEEPIDLE = valueOf(PollenChannelOption.class, "TCP_KEEPIDLE");
+    /** Seconds between TCP keep-alive probes. */
+    public static final ChannelOption<Integer> TCP_KEEPINTVL = valueOf(PollenChannelOption.class, "TCP_KEEPINTVL");
+    /** Unanswered probes before the connection is dropped. */
+    public static final ChannelOption<Integer> TCP_KEEPCNT = valueOf(PollenChannelOption.class, "TCP_KEEPCNT");
+    /** Milliseconds transmitted data may stay unacknowledged before the connection is dropped. */
+    public static final ChannelOption<Integer> TCP_USER_TIMEOUT =
+            valueOf(PollenChannelOption.class, "TCP_USER_TIMEOUT");
+
+    @SuppressWarnings({"unused", "deprecation"})
+    protected PollenChannelOption() {
+        super(null);
+    }
+}

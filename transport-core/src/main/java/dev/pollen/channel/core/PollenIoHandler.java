@@ -1,0 +1,443 @@
+package dev.pollen.channel.core;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The event loop's I/O half, written once for every backend: level-triggered waits into a
+ * preallocated event buffer that grows when a wait fills it, a registration table keyed by
+ * (slot, serial) tokens so that events for a cancelled or reused registration are dropped,
+ * cross-thread wake-ups that skip redundant writes, active I/O time reported to Netty, and cheap
+ * counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
+ */
+public abstract class PollenIoHandler implements IoHandler {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(PollenIoHandler.class);
+    private static final ThreadLocal<PollenIoHandler> CURRENT = new ThreadLocal<>();
+
+    static final int EVENT_SIZE = 16;
+    private static final int INITIAL_EVENTS = 4096;
+    private static final int MAX_EVENTS = 1 << 20;
+    private static final int AWAKE = 1;
+    private static final int SLEEPING = 0;
+
+    private final PollerBackend backend;
+    private final ThreadAwareExecutor executor;
+    private final long poller;
+    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+    private final PollenIoEvent event = new PollenIoEvent();
+    private ByteBuffer events;
+    private long eventsAddress;
+    private int capacity;
+
+    private PollenIoRegistration[] table = new PollenIoRegistration[64];
+    private int[] freeSlots = new int[64];
+    private int freeCount;
+    private int nextSlot;
+    private int serial;
+    private int registrations;
+
+    private IovArray iovArray;
+    private ByteBuffer scratch;
+
+    // Counters: plain fields, written on the loop thread only (wakeupsWritten excepted).
+    private long waits;
+    private long eventsDelivered;
+    private long staleEvents;
+    private long ctlCalls;
+    private volatile long wakeupsWritten;
+
+    protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor) {
+        this.backend = backend;
+        this.executor = executor;
+        this.capacity = INITIAL_EVENTS;
+        this.events = ByteBuffer.allocateDirect(capacity * EVENT_SIZE).order(ByteOrder.nativeOrder());
+        this.eventsAddress = PlatformDependent.directBufferAddress(events);
+        long p = backend.create(capacity);
+        if (p < 0) {
+            throw new IllegalStateException(Errors.newIOException(backend.name() + "_create", (int) p));
+        }
+        this.poller = p;
+    }
+
+    /** The handler whose loop runs on the calling thread, or null. */
+    public static PollenIoHandler current() {
+        return CURRENT.get();
+    }
+
+    public final PollerBackend backend() {
+        return backend;
+    }
+
+    @Override
+    public void initialize() {
+        CURRENT.set(this);
+    }
+
+    @Override
+    public final int run(IoHandlerContext context) {
+        int n;
+        if (!context.canBlock()) {
+            n = poll(0);
+        } else {
+            wakeState.set(SLEEPING);
+            try {
+                // Re-check after publishing SLEEPING: a task added in between has woken us.
+                n = context.canBlock() ? poll(context.delayNanos(System.nanoTime())) : poll(0);
+            } finally {
+                if (wakeState.get() != AWAKE) {
+                    wakeState.set(AWAKE);
+                }
+            }
+        }
+        if (n == 0) {
+            if (context.shouldReportActiveIoTime()) {
+                context.reportActiveIoTime(0);
+            }
+            return 0;
+        }
+        int handled;
+        if (context.shouldReportActiveIoTime()) {
+            long start = System.nanoTime();
+            handled = dispatch(n);
+            context.reportActiveIoTime(System.nanoTime() - start);
+        } else {
+            handled = dispatch(n);
+        }
+        if (n == capacity && capacity < MAX_EVENTS) {
+            grow();
+        }
+        return handled;
+    }
+
+    private int poll(long timeoutNanos) {
+        waits++;
+        int n = backend.wait(poller, eventsAddress, capacity, timeoutNanos);
+        if (n < 0) {
+            logger.warn("Unexpected error while waiting for events", Errors.newIOException(backend.name() + "_wait", n));
+            return 0;
+        }
+        return n;
+    }
+
+    private int dispatch(int n) {
+        int handled = 0;
+        ByteBuffer ev = events;
+        for (int i = 0; i < n; i++) {
+            int off = i * EVENT_SIZE;
+            long token = ev.getLong(off);
+            int ready = ev.getInt(off + 8);
+            int slot = (int) token;
+            PollenIoRegistration reg = slot >= 0 && slot < table.length ? table[slot] : null;
+            if (reg == null || reg.token != token) {
+                // Cancelled earlier in this batch, or a reused slot: never deliver.
+                staleEvents++;
+                continue;
+            }
+            eventsDelivered++;
+            event.ready(ready);
+            try {
+                reg.handle.handle(reg, event);
+            } catch (Throwable t) {
+                logger.warn("Unexpected exception from {}", reg.handle, t);
+            }
+            handled++;
+        }
+        return handled;
+    }
+
+    private void grow() {
+        int next = capacity << 1;
+        ByteBuffer bigger = ByteBuffer.allocateDirect(next * EVENT_SIZE).order(ByteOrder.nativeOrder());
+        PlatformDependent.freeDirectBuffer(events);
+        events = bigger;
+        eventsAddress = PlatformDependent.directBufferAddress(bigger);
+        capacity = next;
+    }
+
+    @Override
+    public final void wakeup() {
+        if (!executor.isExecutorThread(Thread.currentThread())
+                && wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
+            wakeupsWritten++;
+            int rc = backend.wake(poller);
+            if (rc < 0) {
+                logger.warn("Failed to wake the event loop", Errors.newIOException(backend.name() + "_wake", rc));
+            }
+        }
+    }
+
+    @Override
+    public final IoRegistration register(IoHandle handle) throws Exception {
+        if (!(handle instanceof PollenIoHandle)) {
+            throw new IllegalArgumentException("register(..) failed: " + handle + " is not a Pollen IoHandle");
+        }
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            if (nextSlot == table.length) {
+                PollenIoRegistration[] bigger = new PollenIoRegistration[table.length << 1];
+                System.arraycopy(table, 0, bigger, 0, table.length);
+                table = bigger;
+            }
+            slot = nextSlot++;
+        }
+        long token = ((long) ++serial << 32) | slot;
+        PollenIoRegistration reg = new PollenIoRegistration(this, (PollenIoHandle) handle, token);
+        table[slot] = reg;
+        registrations++;
+        handle.registered();
+        return reg;
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return PollenIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        List<PollenIoRegistration> all = new ArrayList<>(registrations);
+        for (PollenIoRegistration r : table) {
+            if (r != null) {
+                all.add(r);
+            }
+        }
+        for (PollenIoRegistration r : all) {
+            try {
+                r.handle.close();
+            } catch (Exception e) {
+                logger.debug("Failed to close {}", r.handle, e);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        int rc = backend.close(poller);
+        if (rc < 0) {
+            logger.warn("Failed to close the poller", Errors.newIOException(backend.name() + "_close", rc));
+        }
+        PlatformDependent.freeDirectBuffer(events);
+        if (iovArray != null) {
+            iovArray.release();
+        }
+        if (scratch != null) {
+            PlatformDependent.freeDirectBuffer(scratch);
+        }
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+    }
+
+    /** Applies an interest set on the loop thread; returns the interest now in force. */
+    int apply(PollenIoRegistration reg, int interest) {
+        int kernel = reg.kernelInterest;
+        if (interest == kernel) {
+            return interest;
+        }
+        int fd = reg.handle.fd();
+        int rc;
+        if (interest == 0) {
+            // Nothing asked for: leave the poller, or errors and hang-ups would be reported forever.
+            rc = backend.ctl(poller, PollerBackend.CTL_DEL, fd, 0, reg.token);
+        } else {
+            rc = backend.ctl(poller, kernel == 0 ? PollerBackend.CTL_ADD : PollerBackend.CTL_MOD, fd, interest, reg.token);
+        }
+        ctlCalls++;
+        if (rc < 0) {
+            String op = interest == 0 ? "del" : kernel == 0 ? "add" : "mod";
+            throw new UncheckedIOException(Errors.newIOException(backend.name() + "_ctl_" + op, rc));
+        }
+        reg.kernelInterest = interest;
+        return interest;
+    }
+
+    /** Removes a registration on the loop thread; its pending events in this batch are dropped. */
+    void remove(PollenIoRegistration reg) {
+        if (reg.kernelInterest != 0) {
+            int rc = backend.ctl(poller, PollerBackend.CTL_DEL, reg.handle.fd(), 0, reg.token);
+            ctlCalls++;
+            if (rc < 0 && logger.isDebugEnabled()) {
+                logger.debug("Failed to remove fd {}", reg.handle.fd(), Errors.newIOException(backend.name() + "_ctl_del", rc));
+            }
+            reg.kernelInterest = 0;
+        }
+        int slot = (int) reg.token;
+        if (table[slot] == reg) {
+            table[slot] = null;
+            if (freeCount == freeSlots.length) {
+                int[] bigger = new int[freeSlots.length << 1];
+                System.arraycopy(freeSlots, 0, bigger, 0, freeSlots.length);
+                freeSlots = bigger;
+            }
+            freeSlots[freeCount++] = slot;
+            registrations--;
+        }
+    }
+
+    boolean inLoop() {
+        return executor.isExecutorThread(Thread.currentThread());
+    }
+
+    void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    /** The loop's iovec array for gathering writes (loop thread only). */
+    public final IovArray iovArray() {
+        IovArray a = iovArray;
+        if (a == null) {
+            a = iovArray = new IovArray();
+        }
+        return a.clear();
+    }
+
+    /** A direct scratch buffer of at least {@code size} bytes (loop thread only). */
+    public final ByteBuffer scratch(int size) {
+        ByteBuffer s = scratch;
+        if (s == null || s.capacity() < size) {
+            if (s != null) {
+                PlatformDependent.freeDirectBuffer(s);
+            }
+            s = scratch = ByteBuffer.allocateDirect(Math.max(size, 65536));
+        }
+        s.clear();
+        return s;
+    }
+
+    public final long waitCount() {
+        return waits;
+    }
+
+    public final long eventCount() {
+        return eventsDelivered;
+    }
+
+    public final long staleEventCount() {
+        return staleEvents;
+    }
+
+    public final long ctlCount() {
+        return ctlCalls;
+    }
+
+    public final long wakeupCount() {
+        return wakeupsWritten;
+    }
+
+    public final int registrationCount() {
+        return registrations;
+    }
+
+    public final int eventCapacity() {
+        return capacity;
+    }
+
+    /** The interest set of every registration with flag names; call on the loop thread. */
+    public final String dumpInterestSet() {
+        StringBuilder sb = new StringBuilder();
+        for (PollenIoRegistration r : table) {
+            if (r != null) {
+                sb.append("fd ").append(r.handle.fd()).append(": ")
+                  .append(backend.nativeInterestNames(r.kernelInterest)).append(" (")
+                  .append(Readiness.interestToString(r.kernelInterest)).append(") ")
+                  .append(r.handle).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "{registrations=" + registrations + ", waits=" + waits
+                + ", events=" + eventsDelivered + ", staleEvents=" + staleEvents + ", ctls=" + ctlCalls
+                + ", wakeups=" + wakeupsWritten + ", eventCapacity=" + capacity + '}';
+    }
+
+    static final class PollenIoRegistration implements IoRegistration {
+        final PollenIoHandler handler;
+        final PollenIoHandle handle;
+        final long token;
+        int kernelInterest;
+        private volatile boolean valid = true;
+
+        PollenIoRegistration(PollenIoHandler handler, PollenIoHandle handle, long token) {
+            this.handler = handler;
+            this.handle = handle;
+            this.token = token;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T attachment() {
+            return (T) handler;
+        }
+
+        @Override
+        public long submit(IoOps ops) {
+            int interest = ((PollenIoOps) ops).interest();
+            if (!valid) {
+                throw new IllegalStateException("submit(..) failed: registration cancelled");
+            }
+            if (handler.inLoop()) {
+                return handler.apply(this, interest);
+            }
+            handler.execute(() -> {
+                if (valid) {
+                    try {
+                        handler.apply(this, interest);
+                    } catch (UncheckedIOException e) {
+                        logger.warn("Failed to change interest of {}", handle, e);
+                    }
+                }
+            });
+            return interest;
+        }
+
+        @Override
+        public boolean isValid() {
+            return valid;
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!valid) {
+                return false;
+            }
+            valid = false;
+            if (handler.inLoop()) {
+                cancel0();
+            } else {
+                handler.execute(this::cancel0);
+            }
+            return true;
+        }
+
+        private void cancel0() {
+            handler.remove(this);
+            handle.unregistered();
+        }
+
+        @Override
+        public String toString() {
+            return "PollenIoRegistration{fd=" + handle.fd() + ", interest="
+                    + Readiness.interestToString(kernelInterest) + (valid ? "" : ", cancelled") + '}';
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.pollen.channel.core;
+
+import io.netty.channel.ChannelException;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
+
+/**
+ * A non-blocking socket owned by one channel. All methods throw exceptions that name the failed
+ * call; "would block" is reported as a return value, never as an exception.
+ */
+public final class PollenSocket {
+    /** Size of the address form shared with the native layer (pollen_socket.h). */
+    static final int ADDR_SIZE = 24;
+
+    // Portable option ids (enum pollen_option in pollen_socket.h).
+    public static final int SO_KEEPALIVE = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_REUSEPORT = 3;
+    public static final int SO_RCVBUF = 4;
+    public static final int SO_SNDBUF = 5;
+    public static final int SO_LINGER = 6;
+    public static final int SO_BROADCAST = 7;
+    public static final int TCP_NODELAY = 8;
+    public static final int IP_TOS = 9;
+    public static final int TCP_KEEPIDLE = 10;
+    public static final int TCP_KEEPINTVL = 11;
+    public static final int TCP_KEEPCNT = 12;
+    public static final int TCP_USER_TIMEOUT = 13;
+    public static final int IPV6_V6ONLY = 14;
+
+    private static volatile Boolean ipv6;
+
+    private final int fd;
+    private final boolean ipv6Socket;
+    private volatile boolean open = true;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+
+    private PollenSocket(int fd, boolean ipv6Socket) {
+        this.fd = fd;
+        this.ipv6Socket = ipv6Socket;
+    }
+
+    /** True when sockets are dual-stack IPv6 (the host has IPv6 and java.net.preferIPv4Stack is unset). */
+    public static boolean useIPv6() {
+        Boolean v = ipv6;
+        if (v == null) {
+            v = !Boolean.getBoolean("java.net.preferIPv4Stack") && NativeSocket.ipv6Supported();
+            ipv6 = v;
+        }
+        return v;
+    }
+
+    public static PollenSocket newStreamSocket() {
+        boolean v6 = useIPv6();
+        int fd = NativeSocket.newStream(v6);
+        if (fd < 0) {
+            throw new ChannelException(Errors.newIOException("socket", fd));
+        }
+        return new PollenSocket(fd, v6);
+    }
+
+    public int intValue() {
+        return fd;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    public boolean isInputShutdown() {
+        return inputShutdown;
+    }
+
+    public boolean isOutputShutdown() {
+        return outputShutdown;
+    }
+
+    public boolean isShutdown() {
+        return inputShutdown && outputShutdown;
+    }
+
+    private static byte[] encode(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress)) {
+            throw new UnsupportedAddressTypeException();
+        }
+        InetSocketAddress isa = (InetSocketAddress) address;
+        if (isa.isUnresolved()) {
+            throw new UnresolvedAddressException();
+        }
+        InetAddress ia = isa.getAddress();
+        byte[] raw = ia.getAddress();
+        byte[] out = new byte[ADDR_SIZE];
+        out[0] = (byte) raw.length;
+        System.arraycopy(raw, 0, out, 1, raw.length);
+        int port = isa.getPort();
+        out[17] = (byte) (port >>> 8);
+        out[18] = (byte) port;
+        if (ia instanceof Inet6Address) {
+            int scope = ((Inet6Address) ia).getScopeId();
+            out[20] = (byte) (scope >>> 24);
+            out[21] = (byte) (scope >>> 16);
+            out[22] = (byte) (scope >>> 8);
+            out[23] = (byte) scope;
+        }
+        return out;
+    }
+
+    static InetSocketAddress decode(byte[] a) {
+        int len = a[0];
+        if (len != 4 && len != 16) {
+            return null;
+        }
+        byte[] raw = new byte[len];
+        System.arraycopy(a, 1, raw, 0, len);
+        int port = ((a[17] & 0xff) << 8) | (a[18] & 0xff);
+        try {
+            InetAddress ia;
+            if (len == 16) {
+                int scope = ((a[20] & 0xff) << 24) | ((a[21] & 0xff) << 16) | ((a[22] & 0xff) << 8) | (a[23] & 0xff);
+                ia = scope != 0 ? Inet6Address.getByAddress(null, raw, scope) : InetAddress.getByAddress(raw);
+            } else {
+                ia = InetAddress.getByAddress(raw);
+            }
+            return new InetSocketAddress(ia, port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // cannot happen: the length was checked
+        }
+    }
+
+    private void checkOpen() throws ClosedChannelException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    public void bind(SocketAddress local) throws IOException {
+        checkOpen();
+        byte[] a = encode(local);
+        if (!ipv6Socket && a[0] == 16) {
+            throw new NativeIoException("bind", Errors.EAFNOSUPPORT, false);
+        }
+        int rc = NativeSocket.bind(fd, ipv6Socket, a);
+        if (rc < 0) {
+            throw Errors.newIOException("bind", rc);
+        }
+    }
+
+    public void listen(int backlog) throws IOException {
+        checkOpen();
+        int rc = NativeSocket.listen(fd, backlog);
+        if (rc < 0) {
+            throw Errors.newIOException("listen", rc);
+        }
+    }
+
+    /** Returns true if connected at once, false if the connection is in progress. */
+    public boolean connect(SocketAddress remote) throws IOException {
+        checkOpen();
+        byte[] a = encode(remote);
+        if (!ipv6Socket && a[0] == 16) {
+            throw new NativeIoException("connect", Errors.EAFNOSUPPORT, false);
+        }
+        int rc = NativeSocket.connect(fd, ipv6Socket, a);
+        if (rc < 0) {
+            throw Errors.newIOException("connect", rc);
+        }
+        return rc == 1;
+    }
+
+    /** Returns true once the connection is established; throws the connect's own error on failure. */
+    public boolean finishConnect() throws IOException {
+        int rc = NativeSocket.finishConnect(fd);
+        if (rc < 0) {
+            throw Errors.newIOException("finishConnect", rc);
+        }
+        return rc == 1;
+    }
+
+    /**
+     * Accepts one connection. Returns null when none is pending; the peer address is written to
+     * {@code remote} (decode it with {@link #decode}).
+     */
+    public PollenSocket accept(byte[] remote) throws IOException {
+        int rc = NativeSocket.accept(fd, remote);
+        if (rc < 0) {
+            if (Errors.isWouldBlock(rc)) {
+                return null;
+            }
+            throw Errors.newIOException("accept", rc);
+        }
+        return new PollenSocket(rc, ipv6Socket);
+    }
+
+    public InetSocketAddress localAddress() {
+        byte[] a = new byte[ADDR_SIZE];
+        return NativeSocket.localAddress(fd, a) < 0 ? null : decode(a);
+    }
+
+    public InetSocketAddress remoteAddress() {
+        byte[] a = new byte[ADDR_SIZE];
+        return NativeSocket.remoteAddress(fd, a) < 0 ? null : decode(a);
+    }
+
+    /** Reads into native memory: bytes read, 0 if none are available, -1 at end of stream. */
+    public int recv(long address, int length) throws IOException {
+        int rc = NativeSocket.recv(fd, address, length);
+        if (rc > 0) {
+            return rc;
+        }
+        if (rc == 0) {
+            return -1;
+        }
+        if (Errors.isWouldBlock(rc)) {
+            return 0;
+        }
+        throw Errors.newIOException("recv", rc, true);
+    }
+
+    /** Writes from native memory: bytes written, 0 if the send buffer is full. */
+    public int send(long address, int length) throws IOException {
+        int rc = NativeSocket.send(fd, address, length);
+        if (rc >= 0) {
+            return rc;
+        }
+        if (Errors.isWouldBlock(rc)) {
+            return 0;
+        }
+        throw Errors.newIOException("send", rc, true);
+    }
+
+    /** A gathering write of {@code count} iovecs at {@code iov}: bytes written, 0 if the buffer is full. */
+    public long writev(long iov, int count) throws IOException {
+        long rc = NativeSocket.writev(fd, iov, count);
+        if (rc >= 0) {
+            return rc;
+        }
+        if (Errors.isWouldBlock((int) rc)) {
+            return 0;
+        }
+        throw Errors.newIOException("writev", (int) rc, true);
+    }
+
+    public void shutdown(boolean read, boolean write) throws IOException {
+        checkOpen();
+        inputShutdown |= read;
+        outputShutdown |= write;
+        int rc = NativeSocket.shutdown(fd, read, write);
+        if (rc < 0 && rc != -Errors.ENOTCONN) {
+            throw Errors.newIOException("shutdown", rc);
+        }
+    }
+
+    /** Marks input as shut down without a system call (the peer closed, or a read failed). */
+    void markInputShutdown() {
+        inputShutdown = true;
+    }
+
+    public void close() throws IOException {
+        synchronized (this) {
+            if (!open) {
+                return;
+            }
+            open = false;
+        }
+        inputShutdown = true;
+        outputShutdown = true;
+        int rc = NativeSocket.close(fd);
+        if (rc < 0) {
+            throw Errors.newIOException("close", rc);
+        }
+    }
+
+    public void setOption(int option, int value) throws IOException {
+        checkOpen();
+        int rc = NativeSocket.setOption(fd, option, value);
+        if (rc < 0) {
+            throw Errors.newIOException("setsockopt", rc);
+        }
+    }
+
+    public int getOption(int option) throws IOException {
+        checkOpen();
+        int[] out = new int[1];
+        int rc = NativeSocket.getOption(fd, option, out);
+        if (rc < 0) {
+            throw Errors.newIOException("getsockopt", rc);
+        }
+        return out[0];
+    }
+
+    @Override
+    public String toString() {
+        return "PollenSocket{fd=" + fd + (open ? "" : ", closed") + '}';
+    }
+}

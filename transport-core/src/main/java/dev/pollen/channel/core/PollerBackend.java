@@ -1,0 +1,43 @@
+package dev.pollen.channel.core;
+
+/**
+ * The backend contract in Java: one implementation per poller (epoll, kqueue, wepoll), each a thin
+ * binding of pollen_poller.h. Every method returns a non-negative result or a negative errno.
+ * {@link PollenIoHandler} is the only caller; it calls ctl, wait and close on its loop thread.
+ */
+public interface PollerBackend {
+    int CTL_ADD = 1;
+    int CTL_MOD = 2;
+    int CTL_DEL = 3;
+
+    int CAP_LEVEL = 0x1;
+    int CAP_ONESHOT = 0x2;
+    int CAP_EDGE = 0x4;
+    int CAP_READ_CLOSED = 0x8;
+    int CAP_NANO_TIMEOUT = 0x10;
+
+    /** Short name, e.g. "epoll". */
+    String name();
+
+    /** CAP_* bits of this backend on this host. */
+    int capabilities();
+
+    /** A new poller whose waits return at most {@code capacity} events; its handle or a negative errno. */
+    long create(int capacity);
+
+    int ctl(long poller, int op, int fd, int interest, long token);
+
+    /**
+     * Waits for events, writing at most {@code max} 16-byte records (token, ready bits) at
+     * {@code eventsAddress}; {@code timeoutNanos < 0} blocks, 0 polls. Returns the count.
+     */
+    int wait(long poller, long eventsAddress, int max, long timeoutNanos);
+
+    /** Interrupts a wait in progress or the next one; callable from any thread. */
+    int wake(long poller);
+
+    int close(long poller);
+
+    /** The backend's own flag names for an interest set, e.g. {@code EPOLLIN|EPOLLRDHUP}. */
+    String nativeInterestNames(int interest);
+}

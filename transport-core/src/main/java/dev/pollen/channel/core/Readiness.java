@@ -1,0 +1,42 @@
+package dev.pollen.channel.core;
+
+/** The interest and readiness bits shared by every backend (pollen_poller.h). */
+public final class Readiness {
+    public static final int INTEREST_READ = 0x1;
+    public static final int INTEREST_WRITE = 0x2;
+    public static final int INTEREST_READ_CLOSED = 0x4;
+
+    public static final int READABLE = 0x1;
+    public static final int WRITABLE = 0x2;
+    public static final int READ_CLOSED = 0x4;
+    public static final int ERROR = 0x8;
+
+    private static final String[] INTEREST_NAMES = {"READ", "WRITE", "READ_CLOSED"};
+    private static final String[] READY_NAMES = {"READABLE", "WRITABLE", "READ_CLOSED", "ERROR"};
+
+    private Readiness() {
+    }
+
+    /** e.g. {@code READ|READ_CLOSED}, or {@code NONE}. */
+    public static String interestToString(int interest) {
+        return names(interest, INTEREST_NAMES);
+    }
+
+    /** e.g. {@code READABLE|ERROR}, or {@code NONE}. */
+    public static String readyToString(int ready) {
+        return names(ready, READY_NAMES);
+    }
+
+    static String names(int bits, String[] names) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if ((bits & (1 << i)) != 0) {
+                if (sb.length() > 0) {
+                    sb.append('|');
+                }
+                sb.append(names[i]);
+            }
+        }
+        return sb.length() == 0 ? "NONE" : sb.toString();
+    }
+}

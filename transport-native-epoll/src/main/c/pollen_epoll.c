@@ -1,0 +1,216 @@
+/* The epoll backend of the poller contract (pollen_poller.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pollen_poller.h"
+
+/* The eventfd's registration; callers' tokens never take this value. */
+#define WAKE_TOKEN UINT64_MAX
+
+struct pollen_poller {
+    int epfd;
+    int wakefd;
+    int capacity;
+    struct epoll_event *events;
+};
+
+/* -1 unknown, 0 absent, 1 present: epoll_pwait2 arrived in Linux 5.11. */
+static volatile int have_pwait2 = -1;
+
+static int neg_errno(void) {
+    return errno > 0 ? -errno : -EIO;
+}
+
+static uint32_t to_epoll(uint32_t interest) {
+    uint32_t ev = 0;
+    if (interest & POLLEN_INTEREST_READ) {
+        ev |= EPOLLIN;
+    }
+    if (interest & POLLEN_INTEREST_WRITE) {
+        ev |= EPOLLOUT;
+    }
+    if (interest & POLLEN_INTEREST_READ_CLOSED) {
+        ev |= EPOLLRDHUP;
+    }
+    return ev;
+}
+
+static uint32_t to_ready(uint32_t ev) {
+    uint32_t ready = 0;
+    if (ev & EPOLLIN) {
+        ready |= POLLEN_READY_READABLE;
+    }
+    if (ev & EPOLLOUT) {
+        ready |= POLLEN_READY_WRITABLE;
+    }
+    if (ev & (EPOLLRDHUP | EPOLLHUP)) {
+        ready |= POLLEN_READY_READ_CLOSED;
+    }
+    if (ev & (EPOLLERR | EPOLLHUP)) {
+        ready |= POLLEN_READY_ERROR;
+    }
+    return ready;
+}
+
+int pollen_poller_create(pollen_poller **out, int capacity) {
+    int rc;
+    pollen_poller *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return -ENOMEM;
+    }
+    p->epfd = -1;
+    p->wakefd = -1;
+    p->capacity = capacity;
+    p->events = malloc(sizeof(struct epoll_event) * (size_t) capacity);
+    if (p->events == NULL) {
+        rc = -ENOMEM;
+        goto err;
+    }
+    p->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (p->epfd < 0) {
+        rc = neg_errno();
+        goto err;
+    }
+    p->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (p->wakefd < 0) {
+        rc = neg_errno();
+        goto err;
+    }
+    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = WAKE_TOKEN };
+    if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->wakefd, &ev) < 0) {
+        rc = neg_errno();
+        goto err;
+    }
+    *out = p;
+    return 0;
+err:
+    pollen_poller_close(p);
+    return rc;
+}
+
+int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest, uint64_t token) {
+    struct epoll_event ev = { .events = to_epoll(interest), .data.u64 = token };
+    int eop;
+    switch (op) {
+    case POLLEN_CTL_ADD: eop = EPOLL_CTL_ADD; break;
+    case POLLEN_CTL_MOD: eop = EPOLL_CTL_MOD; break;
+    case POLLEN_CTL_DEL: eop = EPOLL_CTL_DEL; break;
+    default: return -EINVAL;
+    }
+    if (token == WAKE_TOKEN || fd == p->wakefd) {
+        return -EINVAL;
+    }
+    return epoll_ctl(p->epfd, eop, fd, &ev) < 0 ? neg_errno() : 0;
+}
+
+static int epoll_wait_ns(pollen_poller *p, int max, int64_t timeout_ns) {
+    if (timeout_ns <= 0) {
+        return epoll_wait(p->epfd, p->events, max, timeout_ns < 0 ? -1 : 0);
+    }
+#ifdef SYS_epoll_pwait2
+    if (have_pwait2 != 0) {
+        struct timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
+        int n = (int) syscall(SYS_epoll_pwait2, p->epfd, p->events, max, &ts, NULL, 0);
+        if (n >= 0 || errno != ENOSYS) {
+            have_pwait2 = 1;
+            return n;
+        }
+        have_pwait2 = 0;
+    }
+#endif
+    /* Millisecond timeouts are rounded up: rounding down would wake early and spin. */
+    int64_t ms = (timeout_ns + 999999) / 1000000;
+    return epoll_wait(p->epfd, p->events, max, ms > INT_MAX ? INT_MAX : (int) ms);
+}
+
+int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns) {
+    if (max <= 0) {
+        return -EINVAL;
+    }
+    if (max > p->capacity) {
+        struct epoll_event *grown = realloc(p->events, sizeof(struct epoll_event) * (size_t) max);
+        if (grown == NULL) {
+            return -ENOMEM;
+        }
+        p->events = grown;
+        p->capacity = max;
+    }
+    int n = epoll_wait_ns(p, max, timeout_ns);
+    if (n < 0) {
+        return errno == EINTR ? 0 : neg_errno();
+    }
+    int out = 0;
+    for (int i = 0; i < n; i++) {
+        if (p->events[i].data.u64 == WAKE_TOKEN) {
+            uint64_t drained;
+            /* Level-triggered: the counter must be reset or the wake-up repeats forever. */
+            while (read(p->wakefd, &drained, sizeof(drained)) < 0 && errno == EINTR) {
+            }
+            continue;
+        }
+        events[out].token = p->events[i].data.u64;
+        events[out].ready = to_ready(p->events[i].events);
+        events[out].reserved = 0;
+        out++;
+    }
+    return out;
+}
+
+int pollen_poller_wake(pollen_poller *p) {
+    uint64_t one = 1;
+    ssize_t n;
+    do {
+        n = write(p->wakefd, &one, sizeof(one));
+    } while (n < 0 && errno == EINTR);
+    /* EAGAIN means the counter is already non-zero: a wake-up is pending anyway. */
+    return n < 0 && errno != EAGAIN ? neg_errno() : 0;
+}
+
+int pollen_poller_close(pollen_poller *p) {
+    int rc = 0;
+    if (p == NULL) {
+        return -EINVAL;
+    }
+    if (p->wakefd >= 0 && close(p->wakefd) < 0) {
+        rc = neg_errno();
+    }
+    if (p->epfd >= 0 && close(p->epfd) < 0) {
+        rc = neg_errno();
+    }
+    free(p->events);
+    free(p);
+    return rc;
+}
+
+uint32_t pollen_poller_capabilities(void) {
+    uint32_t caps = POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_EDGE | POLLEN_CAP_READ_CLOSED;
+#ifdef SYS_epoll_pwait2
+    if (have_pwait2 < 0) {
+        int epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (epfd >= 0) {
+            struct epoll_event ev;
+            struct timespec ts = { 0, 0 };
+            have_pwait2 = syscall(SYS_epoll_pwait2, epfd, &ev, 1, &ts, NULL, 0) < 0 && errno == ENOSYS ? 0 : 1;
+            close(epfd);
+        }
+    }
+    if (have_pwait2 == 1) {
+        caps |= POLLEN_CAP_NANO_TIMEOUT;
+    }
+#endif
+    return caps;
+}
+
+const char *pollen_poller_name(void) {
+    return "epoll";
+}

@@ -1,0 +1,61 @@
+package dev.pollen.channel.epoll;
+
+import dev.pollen.channel.core.NativeLibrary;
+import dev.pollen.channel.core.PollerBackend;
+
+/**
+ * Whether Pollen's epoll transport can be used here. Loading happens once, on first use; a
+ * failure is kept and reported by {@link #unavailabilityCause()}, never thrown from class
+ * initialisation.
+ */
+public final class Epoll {
+    static final String LIBRARY = "pollen_transport_native_epoll";
+    private static final Throwable UNAVAILABILITY_CAUSE;
+
+    static {
+        Throwable cause = null;
+        if (!"linux".equals(NativeLibrary.os())) {
+            cause = new UnsupportedOperationException("Pollen epoll needs Linux; this is " + System.getProperty("os.name"));
+        } else {
+            try {
+                NativeLibrary.load(LIBRARY, Epoll.class);
+                // A side-effect-free call proves the natives are bound.
+                EpollNative.pollerCapabilities();
+            } catch (Throwable t) {
+                cause = t;
+            }
+        }
+        UNAVAILABILITY_CAUSE = cause;
+    }
+
+    private Epoll() {
+    }
+
+    public static boolean isAvailable() {
+        return UNAVAILABILITY_CAUSE == null;
+    }
+
+    /** Throws an {@link UnsatisfiedLinkError} saying why the transport cannot be used. */
+    public static void ensureAvailability() {
+        if (UNAVAILABILITY_CAUSE != null) {
+            throw (Error) new UnsatisfiedLinkError("Pollen epoll transport unavailable: "
+                    + UNAVAILABILITY_CAUSE.getMessage()).initCause(UNAVAILABILITY_CAUSE);
+        }
+    }
+
+    /** Why the transport cannot be used, or null if it can. */
+    public static Throwable unavailabilityCause() {
+        return UNAVAILABILITY_CAUSE;
+    }
+
+    /** {@link PollerBackend} CAP_* bits of this kernel's epoll. */
+    public static int capabilities() {
+        ensureAvailability();
+        return EpollNative.INSTANCE.capabilities();
+    }
+
+    /** True if waits have nanosecond precision here (epoll_pwait2, Linux 5.11+). */
+    public static boolean isNanosecondTimeoutSupported() {
+        return (capabilities() & PollerBackend.CAP_NANO_TIMEOUT) != 0;
+    }
+}

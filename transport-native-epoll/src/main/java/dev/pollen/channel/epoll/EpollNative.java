@@ -1,0 +1,71 @@
+package dev.pollen.channel.epoll;
+
+import dev.pollen.channel.core.PollerBackend;
+
+/** The epoll binding of the poller contract; natives registered by libpollen_transport_native_epoll. */
+final class EpollNative implements PollerBackend {
+    static final EpollNative INSTANCE = new EpollNative();
+
+    private static final String[] FLAG_NAMES = {"EPOLLIN", "EPOLLOUT", "EPOLLRDHUP"};
+
+    private EpollNative() {
+    }
+
+    static native long pollerCreate(int capacity);
+
+    static native int pollerCtl(long poller, int op, int fd, int interest, long token);
+
+    static native int pollerWait(long poller, long events, int max, long timeoutNanos);
+
+    static native int pollerWake(long poller);
+
+    static native int pollerClose(long poller);
+
+    static native int pollerCapabilities();
+
+    @Override
+    public String name() {
+        return "epoll";
+    }
+
+    @Override
+    public int capabilities() {
+        return pollerCapabilities();
+    }
+
+    @Override
+    public long create(int capacity) {
+        return pollerCreate(capacity);
+    }
+
+    @Override
+    public int ctl(long poller, int op, int fd, int interest, long token) {
+        return pollerCtl(poller, op, fd, interest, token);
+    }
+
+    @Override
+    public int wait(long poller, long eventsAddress, int max, long timeoutNanos) {
+        return pollerWait(poller, eventsAddress, max, timeoutNanos);
+    }
+
+    @Override
+    public int wake(long poller) {
+        return pollerWake(poller);
+    }
+
+    @Override
+    public int close(long poller) {
+        return pollerClose(poller);
+    }
+
+    @Override
+    public String nativeInterestNames(int interest) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < FLAG_NAMES.length; i++) {
+            if ((interest & (1 << i)) != 0) {
+                sb.append(sb.length() == 0 ? "" : "|").append(FLAG_NAMES[i]);
+            }
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pollen.channel.epoll;
+
+import dev.pollen.channel.core.AbstractPollenServerChannel;
+import dev.pollen.channel.core.PollenServerSocketChannelConfig;
+import dev.pollen.channel.core.PollenSocket;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.ServerSocketChannel;
+
+import java.net.InetSocketAddress;
+
+/** A listening TCP socket on Pollen's epoll transport. */
+public final class EpollServerSocketChannel extends AbstractPollenServerChannel implements ServerSocketChannel {
+    private final PollenServerSocketChannelConfig config;
+
+    public EpollServerSocketChannel() {
+        this(PollenSocket.newStreamSocket());
+    }
+
+    private EpollServerSocketChannel(PollenSocket socket) {
+        super(socket, EpollIoHandler.class);
+        config = new PollenServerSocketChannelConfig(this, socket);
+    }
+
+    @Override
+    protected Channel newChildChannel(PollenSocket child, InetSocketAddress remote) {
+        return new EpollSocketChannel(this, child, remote);
+    }
+
+    @Override
+    protected int backlog() {
+        return config.getBacklog();
+    }
+
+    @Override
+    public PollenServerSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return null;
+    }
+}
