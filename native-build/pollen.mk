@@ -30,6 +30,8 @@ TEST_BINS := $(patsubst %.c,$(WORK_DIR)/tests/%,$(notdir $(TEST_SRCS)))
 vpath %.c $(SRC_DIRS) $(TEST_DIRS) $(JNI_UTIL_DIR)
 
 .PHONY: all test clean
+# Keep test objects between runs.
+.SECONDARY:
 all: $(LIB_FILE)
 
 $(WORK_DIR)/obj/%.o: %.c $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))

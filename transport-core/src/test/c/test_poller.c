@@ -1,0 +1,226 @@
+/*
+ * The poller contract (pollen_poller.h), tested against whichever backend is linked in: every
+ * transport's build runs this same program against its own poller.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pollen_poller.h"
+#include "pollen_socket.h"
+#include "pollen_test.h"
+
+static const uint8_t LOOPBACK[POLLEN_ADDR_SIZE] = { 4, 127, 0, 0, 1 };
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A connected pair over loopback TCP; the listener is closed before returning. */
+static void tcp_pair(pollen_fd *client, pollen_fd *server) {
+    pollen_fd listener;
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    CHECK_RC(pollen_socket_stream(&listener, 0));
+    CHECK_RC(pollen_socket_bind(listener, 0, LOOPBACK));
+    CHECK_RC(pollen_socket_listen(listener, 16));
+    CHECK_RC(pollen_socket_local_address(listener, addr));
+    CHECK_RC(pollen_socket_stream(client, 0));
+    CHECK_RC(pollen_socket_connect(*client, 0, addr));
+    int rc;
+    uint8_t peer[POLLEN_ADDR_SIZE];
+    for (int i = 0; (rc = pollen_socket_accept(listener, server, peer)) < 0 && i < 1000; i++) {
+        usleep(1000);
+    }
+    CHECK_RC(rc);
+    CHECK(peer[0] == 4 && peer[1] == 127);
+    for (int i = 0; pollen_socket_finish_connect(*client) != 1 && i < 1000; i++) {
+        usleep(1000);
+    }
+    CHECK(pollen_socket_finish_connect(*client) == 1);
+    CHECK_RC(pollen_socket_close(listener));
+}
+
+static int wait_for(pollen_poller *p, pollen_event *ev, int max, int64_t timeout_ns) {
+    int n = pollen_poller_wait(p, ev, max, timeout_ns);
+    CHECK_RC(n);
+    return n;
+}
+
+static void test_nothing_ready_times_out(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    CHECK_RC(pollen_poller_create(&p, 8));
+    CHECK(wait_for(p, ev, 8, 0) == 0);
+    /* A 1.5 ms timeout must never return early (rounded up, not down). */
+    int64_t start = now_ns();
+    CHECK(wait_for(p, ev, 8, 1500000) == 0);
+    CHECK(now_ns() - start >= 1500000);
+    CHECK_RC(pollen_poller_close(p));
+}
+
+static void test_readable_writable_and_token(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    pollen_fd a, b;
+    tcp_pair(&a, &b);
+    CHECK_RC(pollen_poller_create(&p, 8));
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, POLLEN_INTEREST_READ, 0x1234567800000042ULL));
+    CHECK(wait_for(p, ev, 8, 0) == 0);
+    CHECK(pollen_socket_send(a, "hi", 2) == 2);
+    CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+    CHECK(ev[0].token == 0x1234567800000042ULL);
+    CHECK(ev[0].ready == POLLEN_READY_READABLE);
+    /* Level-triggered: still readable until read. */
+    CHECK(wait_for(p, ev, 8, 0) == 1);
+    char buf[8];
+    CHECK(pollen_socket_recv(b, buf, sizeof(buf)) == 2);
+    CHECK(memcmp(buf, "hi", 2) == 0);
+    CHECK(wait_for(p, ev, 8, 0) == 0);
+    CHECK(pollen_socket_recv(b, buf, sizeof(buf)) == -EAGAIN);
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_MOD, b, POLLEN_INTEREST_WRITE, 7));
+    CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+    CHECK(ev[0].token == 7 && ev[0].ready == POLLEN_READY_WRITABLE);
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_DEL, b, 0, 7));
+    CHECK(wait_for(p, ev, 8, 0) == 0);
+    CHECK(pollen_poller_ctl(p, POLLEN_CTL_DEL, b, 0, 7) < 0);
+    CHECK(pollen_poller_ctl(p, 99, b, 0, 7) == -EINVAL);
+    CHECK_RC(pollen_socket_close(a));
+    CHECK_RC(pollen_socket_close(b));
+    CHECK_RC(pollen_poller_close(p));
+}
+
+static void test_peer_shutdown_is_read_closed(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    pollen_fd a, b;
+    tcp_pair(&a, &b);
+    CHECK_RC(pollen_poller_create(&p, 8));
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, POLLEN_INTEREST_READ_CLOSED, 1));
+    CHECK(wait_for(p, ev, 8, 0) == 0);
+    CHECK_RC(pollen_socket_shutdown(a, 0, 1));
+    CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+    CHECK(ev[0].ready & POLLEN_READY_READ_CLOSED);
+    char buf[4];
+    CHECK(pollen_socket_recv(b, buf, sizeof(buf)) == 0);
+    CHECK_RC(pollen_socket_close(a));
+    CHECK_RC(pollen_socket_close(b));
+    CHECK_RC(pollen_poller_close(p));
+}
+
+static void test_refused_connect_reports_error(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    pollen_fd listener, c;
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    /* A port that was just free: bind, read the port, close. */
+    CHECK_RC(pollen_socket_stream(&listener, 0));
+    CHECK_RC(pollen_socket_bind(listener, 0, LOOPBACK));
+    CHECK_RC(pollen_socket_local_address(listener, addr));
+    CHECK_RC(pollen_socket_close(listener));
+    CHECK_RC(pollen_poller_create(&p, 8));
+    CHECK_RC(pollen_socket_stream(&c, 0));
+    int rc = pollen_socket_connect(c, 0, addr);
+    if (rc == 0) {
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, c, POLLEN_INTEREST_WRITE, 3));
+        CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+        CHECK(ev[0].ready & (POLLEN_READY_ERROR | POLLEN_READY_WRITABLE));
+        rc = pollen_socket_finish_connect(c);
+    }
+    CHECK(rc == -ECONNREFUSED);
+    CHECK_RC(pollen_socket_close(c));
+    CHECK_RC(pollen_poller_close(p));
+}
+
+static void *wake_later(void *arg) {
+    usleep(20000);
+    CHECK_RC(pollen_poller_wake((pollen_poller *) arg));
+    return NULL;
+}
+
+static void test_wake_from_another_thread(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    pthread_t t;
+    CHECK_RC(pollen_poller_create(&p, 8));
+    CHECK(pthread_create(&t, NULL, wake_later, p) == 0);
+    int64_t start = now_ns();
+    /* Blocks without a timeout: only the wake-up can end it; it is not an event. */
+    CHECK(wait_for(p, ev, 8, -1) == 0);
+    CHECK(now_ns() - start < 5000000000LL);
+    pthread_join(t, NULL);
+    /* Many wake-ups collapse into one; afterwards the poller is quiet again. */
+    for (int i = 0; i < 1000; i++) {
+        CHECK_RC(pollen_poller_wake(p));
+    }
+    CHECK(wait_for(p, ev, 8, 0) == 0);
+    CHECK(wait_for(p, ev, 8, 0) == 0);
+    CHECK_RC(pollen_poller_close(p));
+}
+
+static void test_more_ready_than_capacity(void) {
+    enum { N = 20 };
+    pollen_poller *p;
+    pollen_event ev[N];
+    pollen_fd a[N], b[N];
+    CHECK_RC(pollen_poller_create(&p, 4));
+    for (int i = 0; i < N; i++) {
+        tcp_pair(&a[i], &b[i]);
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, a[i], POLLEN_INTEREST_WRITE, (uint64_t) i));
+    }
+    /* A small batch returns at most max; a larger buffer later gets them all. */
+    CHECK(wait_for(p, ev, 4, 1000000000) == 4);
+    CHECK(wait_for(p, ev, N, 1000000000) == N);
+    int seen[N] = { 0 };
+    for (int i = 0; i < N; i++) {
+        CHECK(ev[i].token < N);
+        seen[ev[i].token]++;
+    }
+    for (int i = 0; i < N; i++) {
+        CHECK(seen[i] == 1);
+        CHECK_RC(pollen_socket_close(a[i]));
+        CHECK_RC(pollen_socket_close(b[i]));
+    }
+    CHECK_RC(pollen_poller_close(p));
+}
+
+static void test_fd_reuse_gets_new_token(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    pollen_fd a, b, c, d;
+    CHECK_RC(pollen_poller_create(&p, 8));
+    tcp_pair(&a, &b);
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, POLLEN_INTEREST_WRITE, 100));
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_DEL, b, 0, 100));
+    pollen_fd old = b;
+    CHECK_RC(pollen_socket_close(b));
+    CHECK_RC(pollen_socket_close(a));
+    tcp_pair(&c, &d);
+    /* The lowest free numbers come back: the same fd now names another socket. */
+    CHECK(c == old || d == old);
+    pollen_fd reused = c == old ? c : d;
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, reused, POLLEN_INTEREST_WRITE, 200));
+    CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+    CHECK(ev[0].token == 200);
+    CHECK_RC(pollen_socket_close(c));
+    CHECK_RC(pollen_socket_close(d));
+    CHECK_RC(pollen_poller_close(p));
+}
+
+int main(void) {
+    printf("poller contract, backend %s, capabilities 0x%x\n", pollen_poller_name(), pollen_poller_capabilities());
+    CHECK(pollen_poller_capabilities() & POLLEN_CAP_LEVEL);
+    RUN(test_nothing_ready_times_out);
+    RUN(test_readable_writable_and_token);
+    RUN(test_peer_shutdown_is_read_closed);
+    RUN(test_refused_connect_reports_error);
+    RUN(test_wake_from_another_thread);
+    RUN(test_more_ready_than_capacity);
+    RUN(test_fd_reuse_gets_new_token);
+    return 0;
+}
