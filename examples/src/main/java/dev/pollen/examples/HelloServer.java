@@ -1,0 +1,121 @@
+package dev.pollen.examples;
+
+import dev.pollen.channel.epoll.Epoll;
+import dev.pollen.channel.epoll.EpollIoHandler;
+import dev.pollen.channel.epoll.EpollServerSocketChannel;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An HTTP server on the best transport available here, saying which one it uses.
+ * {@code --self-test} makes one request to itself, prints the answer and exits.
+ */
+public final class HelloServer {
+    private HelloServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean selfTest = args.length > 0 && "--self-test".equals(args[0]);
+        int port = Integer.getInteger("port", selfTest ? 0 : 8080);
+
+        IoHandlerFactory factory;
+        Class<? extends ServerChannel> channelClass;
+        String transport;
+        if (Epoll.isAvailable()) {
+            factory = EpollIoHandler.newFactory();
+            channelClass = EpollServerSocketChannel.class;
+            transport = "Pollen epoll";
+        } else {
+            factory = NioIoHandler.newFactory();
+            channelClass = NioServerSocketChannel.class;
+            transport = "Netty NIO (Pollen epoll unavailable: " + Epoll.unavailabilityCause() + ")";
+        }
+        String greeting = "Hello from Pollen! This server runs on " + transport + ".\n";
+
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, factory);
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(channelClass)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new Hello(greeting));
+                        }
+                    }).bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+            int bound = ((InetSocketAddress) server.localAddress()).getPort();
+            System.out.println("Pollen demo: http://127.0.0.1:" + bound + "/ on " + transport);
+            if (selfTest) {
+                String answer = get(bound);
+                System.out.print(answer);
+                if (!answer.contains(greeting.trim())) {
+                    throw new IllegalStateException("unexpected answer: " + answer);
+                }
+                server.close().sync();
+            } else {
+                server.closeFuture().sync();
+            }
+        } finally {
+            group.shutdownGracefully().sync();
+        }
+    }
+
+    private static String get(int port) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final class Hello extends SimpleChannelInboundHandler<HttpRequest> {
+        private final ByteBuf body;
+
+        Hello(String greeting) {
+            body = Unpooled.unreleasableBuffer(
+                    Unpooled.directBuffer().writeBytes(greeting.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    body.duplicate());
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+}
