@@ -35,14 +35,16 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * An HTTP server on the best transport available here, saying which one it uses.
- * {@code --self-test} makes one request to itself, prints the answer and exits.
+ * {@code --self-test} (or {@code -Dpollen.demo.selfTest=true}) makes one request to itself, prints
+ * the answer and exits; {@code -Dport=N} picks the port (default 8080).
  */
 public final class HelloServer {
     private HelloServer() {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean selfTest = args.length > 0 && "--self-test".equals(args[0]);
+        boolean selfTest = Boolean.getBoolean("pollen.demo.selfTest")
+                || args.length > 0 && "--self-test".equals(args[0]);
         int port = Integer.getInteger("port", selfTest ? 0 : 8080);
 
         IoHandlerFactory factory;
