@@ -29,6 +29,7 @@ import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +52,7 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
     private volatile SocketAddress local;
     private volatile SocketAddress remote;
     protected volatile boolean active;
+    private boolean connectStarted;
     boolean inputClosedSeenErrorOnRead;
 
     protected AbstractPollenChannel(Channel parent, PollenSocket socket, Class<? extends IoHandler> ioHandlerType,
@@ -114,9 +116,7 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             return;
         }
         interest |= bit;
-        if (registration != null && registration.isValid()) {
-            registration.submit(PollenIoOps.of(interest));
-        }
+        submitCurrentInterest();
     }
 
     protected final void clearInterest(int bit) {
@@ -124,13 +124,15 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             return;
         }
         interest &= ~bit;
-        if (registration != null && registration.isValid()) {
-            registration.submit(PollenIoOps.of(interest));
-        }
+        submitCurrentInterest();
     }
 
+    /**
+     * Hands the interest set to the poller, but only once the socket is connected, listening or
+     * connecting: a fresh socket reports a hang-up that would otherwise be taken for a closed peer.
+     */
     final void submitCurrentInterest() {
-        if (registration != null && registration.isValid()) {
+        if ((active || connectStarted) && registration != null && registration.isValid()) {
             registration.submit(PollenIoOps.of(interest));
         }
     }
@@ -267,6 +269,7 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             if (connected) {
                 remote = connectedAddress(remoteAddress);
             } else {
+                connectStarted = true;
                 setInterest(Readiness.INTEREST_WRITE);
             }
             success = true;
@@ -384,6 +387,9 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
                 if (isAllowHalfClosure(config())) {
                     try {
                         socket.shutdown(true, false);
+                    } catch (NotYetConnectedException ignored) {
+                        // The connection is already gone: input is shut down all the same.
+                        socket.markInputShutdown();
                     } catch (IOException ignored) {
                         // Input is effectively closed already.
                         pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);

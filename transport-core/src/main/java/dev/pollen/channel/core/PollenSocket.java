@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 
@@ -249,14 +250,18 @@ public final class PollenSocket {
         throw Errors.newIOException("writev", (int) rc, true);
     }
 
+    /** Shuts down one or both directions; {@link NotYetConnectedException} if not connected. */
     public void shutdown(boolean read, boolean write) throws IOException {
         checkOpen();
-        inputShutdown |= read;
-        outputShutdown |= write;
         int rc = NativeSocket.shutdown(fd, read, write);
-        if (rc < 0 && rc != -Errors.ENOTCONN) {
+        if (rc < 0) {
+            if (rc == -Errors.ENOTCONN) {
+                throw new NotYetConnectedException();
+            }
             throw Errors.newIOException("shutdown", rc);
         }
+        inputShutdown |= read;
+        outputShutdown |= write;
     }
 
     /** Marks input as shut down without a system call (the peer closed, or a read failed). */

@@ -1,0 +1,29 @@
+package dev.pollen.testsuite.socket;
+
+import dev.pollen.testsuite.PollenTransports;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.AbstractSocketReuseFdTest;
+import io.netty.util.NetUtil;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * 100 connections opened and closed concurrently, so file descriptors are recycled while events for their
+ * previous owners may still be pending. Netty leaves the address abstract (its epoll module also runs it over
+ * domain sockets); Pollen runs it over TCP loopback.
+ */
+class PollenSocketReuseFdTest extends AbstractSocketReuseFdTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return PollenTransports.socket();
+    }
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return new InetSocketAddress(NetUtil.LOCALHOST, 0);
+    }
+}

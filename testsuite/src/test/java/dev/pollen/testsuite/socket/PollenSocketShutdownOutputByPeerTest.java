@@ -1,0 +1,15 @@
+package dev.pollen.testsuite.socket;
+
+import dev.pollen.testsuite.PollenTransports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.testsuite.transport.socket.SocketShutdownOutputByPeerTest;
+
+import java.util.List;
+
+class PollenSocketShutdownOutputByPeerTest extends SocketShutdownOutputByPeerTest {
+    @Override
+    protected List<BootstrapFactory<ServerBootstrap>> newFactories() {
+        return PollenTransports.serverSocket();
+    }
+}
