@@ -433,6 +433,9 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
                 finishConnect();
             } else if (!socket.isOutputShutdown()) {
                 super.flush0();
+            } else {
+                // Output is shut down: a socket stays writable forever, so stop asking.
+                clearInterest(Readiness.INTEREST_WRITE);
             }
         }
 

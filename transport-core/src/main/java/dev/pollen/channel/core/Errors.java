@@ -83,6 +83,7 @@ public final class Errors {
         }
         String msg = call + "(..) failed: " + message(errno);
         if (errno == ECONNREFUSED || errno == ETIMEDOUT && "connect".equals(call)) {
+            // A connect's failure is reported as such, whether it failed at once or later.
             return new ConnectException(msg);
         }
         if (errno == EHOSTUNREACH || errno == ENETUNREACH) {

@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The event loop's I/O half, written once for every backend: level-triggered waits into a
@@ -32,8 +33,11 @@ public abstract class PollenIoHandler implements IoHandler {
     static final int EVENT_SIZE = 16;
     private static final int INITIAL_EVENTS = 4096;
     private static final int MAX_EVENTS = 1 << 20;
+    // Wake-up states: the loop moves AWAKE <-> SLEEPING, a waker SLEEPING -> WAKING -> AWAKE.
     private static final int AWAKE = 1;
     private static final int SLEEPING = 0;
+    private static final int WAKING = 2;
+    private static final int CLOSED = 3;
 
     private final PollerBackend backend;
     private final ThreadAwareExecutor executor;
@@ -54,12 +58,12 @@ public abstract class PollenIoHandler implements IoHandler {
     private IovArray iovArray;
     private ByteBuffer scratch;
 
-    // Counters: plain fields, written on the loop thread only (wakeupsWritten excepted).
+    // Counters: plain fields written on the loop thread only, but for the wake-ups other threads write.
     private long waits;
     private long eventsDelivered;
     private long staleEvents;
     private long ctlCalls;
-    private volatile long wakeupsWritten;
+    private final LongAdder wakeupsWritten = new LongAdder();
 
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor) {
         this.backend = backend;
@@ -91,17 +95,16 @@ public abstract class PollenIoHandler implements IoHandler {
     @Override
     public final int run(IoHandlerContext context) {
         int n;
-        if (!context.canBlock()) {
+        if (!context.canBlock() || !wakeState.compareAndSet(AWAKE, SLEEPING)) {
+            // Work is waiting, or a wake-up is being written right now: do not block.
             n = poll(0);
         } else {
-            wakeState.set(SLEEPING);
             try {
                 // Re-check after publishing SLEEPING: a task added in between has woken us.
                 n = context.canBlock() ? poll(context.delayNanos(System.nanoTime())) : poll(0);
             } finally {
-                if (wakeState.get() != AWAKE) {
-                    wakeState.set(AWAKE);
-                }
+                // A waker that won the race moves WAKING to AWAKE itself, after its write.
+                wakeState.compareAndSet(SLEEPING, AWAKE);
             }
         }
         if (n == 0) {
@@ -171,12 +174,18 @@ public abstract class PollenIoHandler implements IoHandler {
 
     @Override
     public final void wakeup() {
+        // Only a sleeping loop needs the system call; WAKING keeps destroy() from freeing the
+        // poller under a write in progress.
         if (!executor.isExecutorThread(Thread.currentThread())
-                && wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
-            wakeupsWritten++;
-            int rc = backend.wake(poller);
-            if (rc < 0) {
-                logger.warn("Failed to wake the event loop", Errors.newIOException(backend.name() + "_wake", rc));
+                && wakeState.get() == SLEEPING && wakeState.compareAndSet(SLEEPING, WAKING)) {
+            try {
+                wakeupsWritten.increment();
+                int rc = backend.wake(poller);
+                if (rc < 0) {
+                    logger.warn("Failed to wake the event loop", Errors.newIOException(backend.name() + "_wake", rc));
+                }
+            } finally {
+                wakeState.set(AWAKE);
             }
         }
     }
@@ -229,6 +238,10 @@ public abstract class PollenIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
+        // Wait out a wake-up being written by another thread, then refuse new ones.
+        while (!wakeState.compareAndSet(AWAKE, CLOSED) && !wakeState.compareAndSet(SLEEPING, CLOSED)) {
+            Thread.onSpinWait();
+        }
         int rc = backend.close(poller);
         if (rc < 0) {
             logger.warn("Failed to close the poller", Errors.newIOException(backend.name() + "_close", rc));
@@ -338,7 +351,7 @@ public abstract class PollenIoHandler implements IoHandler {
     }
 
     public final long wakeupCount() {
-        return wakeupsWritten;
+        return wakeupsWritten.sum();
     }
 
     public final int registrationCount() {
@@ -367,7 +380,7 @@ public abstract class PollenIoHandler implements IoHandler {
     public String toString() {
         return getClass().getSimpleName() + "{registrations=" + registrations + ", waits=" + waits
                 + ", events=" + eventsDelivered + ", staleEvents=" + staleEvents + ", ctls=" + ctlCalls
-                + ", wakeups=" + wakeupsWritten + ", eventCapacity=" + capacity + '}';
+                + ", wakeups=" + wakeupsWritten.sum() + ", eventCapacity=" + capacity + '}';
     }
 
     static final class PollenIoRegistration implements IoRegistration {

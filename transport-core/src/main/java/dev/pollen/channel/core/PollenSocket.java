@@ -181,7 +181,8 @@ public final class PollenSocket {
     public boolean finishConnect() throws IOException {
         int rc = NativeSocket.finishConnect(fd);
         if (rc < 0) {
-            throw Errors.newIOException("finishConnect", rc);
+            // The pending error is the connect's own: name the call the user made.
+            throw Errors.newIOException("connect", rc);
         }
         return rc == 1;
     }

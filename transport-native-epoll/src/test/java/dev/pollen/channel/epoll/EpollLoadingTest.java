@@ -1,0 +1,204 @@
+package dev.pollen.channel.epoll;
+
+import dev.pollen.channel.core.NativeLibrary;
+import dev.pollen.channel.core.PollerBackend;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.internal.PlatformDependent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EpollLoadingTest {
+    private static final String RESOURCE = "META-INF/native/libpollen_transport_native_epoll_x86_64.so";
+
+    private static String resourceForThisCpu() {
+        return "META-INF/native/" + System.mapLibraryName(NativeLibrary.libraryName(Epoll.LIBRARY));
+    }
+
+    @Test
+    void libraryIsPackagedUnderMetaInfNative() throws Exception {
+        if ("x86_64".equals(PlatformDependent.normalizedArch())) {
+            assertEquals(RESOURCE, resourceForThisCpu());
+        }
+        URL url = getClass().getClassLoader().getResource(resourceForThisCpu());
+        assertNotNull(url, resourceForThisCpu() + " is not on the test class path");
+        assertTrue(url.toString().contains("target/classes"), "found elsewhere: " + url);
+        try (InputStream in = url.openStream()) {
+            byte[] magic = in.readNBytes(4);
+            assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, magic, "not an ELF shared object");
+        }
+        // When the module's jar has been built, the library is inside it too.
+        Path target = Paths.get(url.toURI()).getParent().getParent().getParent().getParent();
+        try (Stream<Path> files = Files.list(target)) {
+            for (Path jar : (Iterable<Path>) files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("pollen-transport-native-epoll-") && n.endsWith(".jar")
+                        && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
+            })::iterator) {
+                try (JarFile jf = new JarFile(jar.toFile())) {
+                    assertNotNull(jf.getEntry(resourceForThisCpu()), jar + " lacks " + resourceForThisCpu());
+                }
+            }
+        }
+    }
+
+    @Test
+    void transportLoadsAndItsLoopsWork() throws Exception {
+        assertTrue(Epoll.isAvailable(), String.valueOf(Epoll.unavailabilityCause()));
+        assertNull(Epoll.unavailabilityCause());
+        Epoll.ensureAvailability();
+        int caps = Epoll.capabilities();
+        assertNotEquals(0, caps & PollerBackend.CAP_LEVEL, "epoll is level-triggered");
+        assertNotEquals(0, caps & PollerBackend.CAP_READ_CLOSED, "epoll reports EPOLLRDHUP");
+        assertEquals((caps & PollerBackend.CAP_NANO_TIMEOUT) != 0, Epoll.isNanosecondTimeoutSupported());
+
+        EventLoopGroup group = EpollTestSupport.newGroup(2);
+        try {
+            assertEquals(Integer.valueOf(7), group.next().submit(() -> 7).get(10, TimeUnit.SECONDS));
+            Channel server = EpollTestSupport.echoServer(group);
+            EpollTestSupport.Collector collector = new EpollTestSupport.Collector(5);
+            Channel client = new io.netty.bootstrap.Bootstrap().group(group).channel(EpollSocketChannel.class)
+                    .handler(collector).connect(server.localAddress()).sync().channel();
+            client.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII)).sync();
+            assertEquals("hello", new String(collector.done.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
+            client.close().sync();
+            server.close().sync();
+        } finally {
+            EpollTestSupport.shutdown(group);
+        }
+    }
+
+    /** Runs {@link EpollLoadingMain} in a new JVM and returns its key=value lines. */
+    private static Map<String, String> runFreshJvm(String classPath, String... jvmArgs) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Xshare:auto");
+        for (String a : jvmArgs) {
+            cmd.add(a);
+        }
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(EpollLoadingMain.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out;
+        try (InputStream in = p.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM hung");
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), "child JVM failed:\n" + text);
+        Map<String, String> result = new HashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).matches("[a-z]+")) {
+                result.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        result.put("_output", text);
+        return result;
+    }
+
+    @Test
+    void freshJvmExtractsTheLibraryIntoTheWorkdir(@TempDir Path workdir) throws Exception {
+        Map<String, String> r = runFreshJvm(System.getProperty("java.class.path"),
+                "-Dio.netty.native.workdir=" + workdir, "-Dio.netty.native.deleteLibAfterLoading=false");
+        String out = r.get("_output");
+        assertEquals("true", r.get("available"), out);
+        assertEquals("", r.get("cause"), out);
+        assertEquals("ok", r.get("ensure"), out);
+        assertEquals("42", r.get("loop"), out);
+        String mapped = r.get("mapped");
+        assertNotNull(mapped, "library not mapped in the child:\n" + out);
+        assertTrue(mapped.startsWith(workdir.toRealPath().toString() + File.separator)
+                        || mapped.startsWith(workdir + File.separator),
+                "library loaded from " + mapped + ", not from " + workdir);
+        String base = "lib" + NativeLibrary.libraryName(Epoll.LIBRARY);
+        boolean extracted = false;
+        for (String name : r.get("workdir").split(",")) {
+            extracted |= name.startsWith(base) && name.endsWith(".so");
+        }
+        assertTrue(extracted, "workdir held: " + r.get("workdir"));
+    }
+
+    @Test
+    void freshJvmDeletesTheExtractedCopyByDefault(@TempDir Path workdir) throws Exception {
+        Map<String, String> r = runFreshJvm(System.getProperty("java.class.path"),
+                "-Dio.netty.native.workdir=" + workdir);
+        String out = r.get("_output");
+        assertEquals("true", r.get("available"), out);
+        assertEquals("42", r.get("loop"), out);
+        String mapped = r.get("mapped");
+        assertNotNull(mapped, out);
+        assertTrue(mapped.contains(workdir.getFileName().toString()), "loaded from " + mapped);
+        assertEquals("", r.get("workdir"), "the extracted library was left behind");
+    }
+
+    @Test
+    void freshJvmWithoutTheLibraryReportsWhy(@TempDir Path dir) throws Exception {
+        // The module's classes without META-INF/native: class initialisation must not throw.
+        Path classes = Paths.get(Epoll.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path copy = dir.resolve("classes");
+        copyTree(classes.resolve("dev"), copy.resolve("dev"));
+        List<String> cp = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            cp.add(Paths.get(entry).toAbsolutePath().normalize().equals(classes.toAbsolutePath().normalize())
+                    ? copy.toString() : entry);
+        }
+        assertTrue(cp.contains(copy.toString()), "module classes not found on " + cp);
+        Map<String, String> r = runFreshJvm(String.join(File.pathSeparator, cp),
+                "-Dio.netty.native.workdir=" + dir);
+        String out = r.get("_output");
+        assertEquals("false", r.get("available"), out);
+        String cause = r.get("cause");
+        assertTrue(cause.startsWith(UnsatisfiedLinkError.class.getName()), cause);
+        assertTrue(cause.contains(RESOURCE.replace("x86_64", PlatformDependent.normalizedArch())), cause);
+        assertTrue(cause.contains("os linux"), cause);
+        String ensure = r.get("ensure");
+        assertTrue(ensure.startsWith(UnsatisfiedLinkError.class.getName() + ": Pollen epoll transport unavailable"),
+                ensure);
+        assertFalse(r.containsKey("loop"));
+        assertFalse(r.containsKey("mapped"), "a library was mapped although none was packaged");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+    }
+}
