@@ -11,6 +11,7 @@
 #define SOCKET_CLASS "dev/pollen/channel/core/NativeSocket"
 
 static char *poller_class_name;
+static pollen_jni_register_fn extra_register;
 
 #define FD(fd) ((pollen_fd) (fd))
 
@@ -217,7 +218,10 @@ static jint on_load(JNIEnv *env, const char *prefix) {
     if (netty_jni_util_register_natives(env, prefix, SOCKET_CLASS, socket_methods, COUNT(socket_methods)) != 0) {
         return JNI_ERR;
     }
-    if (netty_jni_util_register_natives(env, prefix, poller_class_name, poller_methods, COUNT(poller_methods)) != 0) {
+    if (netty_jni_util_register_natives(env, prefix, poller_class_name, poller_methods, COUNT(poller_methods)) != 0
+            || pollen_dgram_jni_register(env, prefix) != 0
+            || pollen_unix_jni_register(env, prefix) != 0
+            || (extra_register != NULL && extra_register(env, prefix) != 0)) {
         netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
         return JNI_ERR;
     }
@@ -233,8 +237,10 @@ static void on_unload(JNIEnv *env) {
     package_prefix = NULL;
 }
 
-jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class) {
+jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class,
+                       pollen_jni_register_fn extra) {
     poller_class_name = (char *) poller_class;
+    extra_register = extra;
     return netty_jni_util_JNI_OnLoad(vm, reserved, libname, on_load);
 }
 

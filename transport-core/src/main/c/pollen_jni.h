@@ -9,7 +9,15 @@
  * (poller_class, e.g. "dev/pollen/channel/epoll/EpollNative") under the package prefix
  * netty-jni-util derives from the library's file name, so a shaded jar keeps working.
  */
-jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class);
+typedef jint (*pollen_jni_register_fn)(JNIEnv *env, const char *prefix);
+
+/* extra (may be NULL) binds the transport's own natives beyond the shared ones. */
+jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class,
+                       pollen_jni_register_fn extra);
 void pollen_jni_onunload(JavaVM *vm, void *reserved);
+
+/* Shared natives of each socket kind, one file each; 0 on success. */
+jint pollen_dgram_jni_register(JNIEnv *env, const char *prefix);
+jint pollen_unix_jni_register(JNIEnv *env, const char *prefix);
 
 #endif

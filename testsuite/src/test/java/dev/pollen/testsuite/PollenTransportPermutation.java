@@ -1,6 +1,9 @@
 package dev.pollen.testsuite;
 
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 
@@ -27,6 +30,26 @@ public interface PollenTransportPermutation {
     Class<? extends SocketChannel> socketChannelClass();
 
     Class<? extends ServerSocketChannel> serverSocketChannelClass();
+
+    /** The transport's UDP channel, or null while it has none. */
+    default Class<? extends DatagramChannel> datagramChannelClass() {
+        return null;
+    }
+
+    /** The transport's Unix domain stream channel, or null while it has none. */
+    default Class<? extends Channel> domainSocketChannelClass() {
+        return null;
+    }
+
+    /** The transport's Unix domain listening channel, or null while it has none. */
+    default Class<? extends ServerChannel> serverDomainSocketChannelClass() {
+        return null;
+    }
+
+    /** The transport's Unix domain datagram channel, or null while it has none. */
+    default Class<? extends Channel> domainDatagramChannelClass() {
+        return null;
+    }
 
     /**
      * Asserts that {@code cause}, raised on a channel of this transport after the peer closed with SO_LINGER=0,

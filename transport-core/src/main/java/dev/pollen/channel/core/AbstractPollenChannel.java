@@ -283,11 +283,11 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
     }
 
     private SocketAddress connectedAddress(SocketAddress requested) {
-        InetSocketAddress actual = socket.remoteAddress();
-        if (requested instanceof InetSocketAddress && actual != null) {
+        SocketAddress actual = socket.remoteAddress();
+        if (requested instanceof InetSocketAddress && actual instanceof InetSocketAddress) {
             InetSocketAddress r = (InetSocketAddress) requested;
             // Keep the host name the user gave, with the address actually connected to.
-            return r.isUnresolved() ? actual : new InetSocketAddress(r.getAddress(), actual.getPort());
+            return r.isUnresolved() ? actual : new InetSocketAddress(r.getAddress(), ((InetSocketAddress) actual).getPort());
         }
         return actual != null ? actual : requested;
     }

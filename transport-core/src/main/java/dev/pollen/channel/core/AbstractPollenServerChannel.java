@@ -10,7 +10,6 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.ServerChannel;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -30,8 +29,8 @@ public abstract class AbstractPollenServerChannel extends AbstractPollenChannel 
         return METADATA;
     }
 
-    /** Wraps an accepted socket in this transport's child channel. */
-    protected abstract Channel newChildChannel(PollenSocket child, InetSocketAddress remote) throws Exception;
+    /** Wraps an accepted socket in this transport's child channel; remote is null for Unix domain sockets. */
+    protected abstract Channel newChildChannel(PollenSocket child, SocketAddress remote) throws Exception;
 
     /** The listen backlog from the channel's config. */
     protected abstract int backlog();
@@ -44,7 +43,7 @@ public abstract class AbstractPollenServerChannel extends AbstractPollenChannel 
     }
 
     @Override
-    protected InetSocketAddress remoteAddress0() {
+    protected SocketAddress remoteAddress0() {
         return null;
     }
 
@@ -105,7 +104,8 @@ public abstract class AbstractPollenServerChannel extends AbstractPollenChannel 
                     readPending = false;
                     Channel ch;
                     try {
-                        ch = newChildChannel(child, PollenSocket.decode(remote));
+                        ch = newChildChannel(child, child.family() == PollenSocket.FAMILY_UNIX
+                                ? null : PollenSocket.decode(remote));
                     } catch (Throwable t) {
                         child.close();
                         throw t;

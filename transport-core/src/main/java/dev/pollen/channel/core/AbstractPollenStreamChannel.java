@@ -32,7 +32,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class)
             + ", " + StringUtil.simpleClassName(FileRegion.class) + ')';
     /** A write that made no progress: the send buffer is full, wait for WRITABLE. */
-    private static final int SNDBUF_FULL = Integer.MAX_VALUE;
+    protected static final int SNDBUF_FULL = Integer.MAX_VALUE;
 
     private final Runnable flushTask = () -> ((AbstractPollenUnsafe) unsafe()).writeReady();
     private WritableByteChannel byteChannel;
@@ -53,7 +53,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     }
 
     @Override
-    protected final Object filterOutboundMessage(Object msg) {
+    protected Object filterOutboundMessage(Object msg) {
         if (msg instanceof ByteBuf) {
             ByteBuf buf = (ByteBuf) msg;
             return isDirect(buf) ? buf : newDirectBuffer(buf, buf);
@@ -63,6 +63,14 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
         }
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
                 + EXPECTED_TYPES);
+    }
+
+    /**
+     * Writes a message of a type a subclass admitted in {@link #filterOutboundMessage}: 1 if it made
+     * progress, 0 if it was empty, {@link #SNDBUF_FULL} if the socket cannot take more now.
+     */
+    protected int writeMessage(ChannelOutboundBuffer in, Object msg) throws Exception {
+        throw new Error("unexpected message in the outbound buffer: " + msg);
     }
 
     @Override
@@ -110,7 +118,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
         if (msg instanceof FileRegion) {
             return writeFileRegion(in, (FileRegion) msg);
         }
-        throw new Error("unexpected message in the outbound buffer: " + msg);
+        return writeMessage(in, msg);
     }
 
     private int send(ByteBuf buf) throws IOException {

@@ -18,6 +18,16 @@ public class PollenChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<Integer> TCP_USER_TIMEOUT =
             valueOf(PollenChannelOption.class, "TCP_USER_TIMEOUT");
 
+    /**
+     * Largest datagram expected; when above 0, datagram reads scatter into several datagrams per
+     * system call (recvmmsg where the platform has it).
+     */
+    public static final ChannelOption<Integer> MAX_DATAGRAM_PAYLOAD_SIZE =
+            valueOf(PollenChannelOption.class, "MAX_DATAGRAM_PAYLOAD_SIZE");
+    /** Whether a domain stream channel reads bytes or passed file descriptors. */
+    public static final ChannelOption<DomainSocketReadMode> DOMAIN_SOCKET_READ_MODE =
+            valueOf(PollenChannelOption.class, "DOMAIN_SOCKET_READ_MODE");
+
     @SuppressWarnings({"unused", "deprecation"})
     protected PollenChannelOption() {
         super(null);

@@ -33,16 +33,15 @@ public abstract class PollenIoHandler implements IoHandler {
     static final int EVENT_SIZE = 16;
     private static final int INITIAL_EVENTS = 4096;
     private static final int MAX_EVENTS = 1 << 20;
-    // Wake-up states: the loop moves AWAKE <-> SLEEPING, a waker SLEEPING -> WAKING -> AWAKE.
     private static final int AWAKE = 1;
     private static final int SLEEPING = 0;
-    private static final int WAKING = 2;
-    private static final int CLOSED = 3;
 
     private final PollerBackend backend;
     private final ThreadAwareExecutor executor;
     private final long poller;
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+    private final AtomicInteger wakersInFlight = new AtomicInteger();
+    private volatile boolean closed;
     private final PollenIoEvent event = new PollenIoEvent();
     private ByteBuffer events;
     private long eventsAddress;
@@ -95,16 +94,16 @@ public abstract class PollenIoHandler implements IoHandler {
     @Override
     public final int run(IoHandlerContext context) {
         int n;
-        if (!context.canBlock() || !wakeState.compareAndSet(AWAKE, SLEEPING)) {
-            // Work is waiting, or a wake-up is being written right now: do not block.
+        if (!context.canBlock()) {
             n = poll(0);
         } else {
+            wakeState.set(SLEEPING);
             try {
                 // Re-check after publishing SLEEPING: a task added in between has woken us.
                 n = context.canBlock() ? poll(context.delayNanos(System.nanoTime())) : poll(0);
             } finally {
-                // A waker that won the race moves WAKING to AWAKE itself, after its write.
-                wakeState.compareAndSet(SLEEPING, AWAKE);
+                // A wake-up that raced this reset is still in the eventfd: the next wait returns at once.
+                wakeState.set(AWAKE);
             }
         }
         if (n == 0) {
@@ -174,18 +173,22 @@ public abstract class PollenIoHandler implements IoHandler {
 
     @Override
     public final void wakeup() {
-        // Only a sleeping loop needs the system call; WAKING keeps destroy() from freeing the
-        // poller under a write in progress.
+        // Only a sleeping loop needs the system call, and only one waker makes it.
         if (!executor.isExecutorThread(Thread.currentThread())
-                && wakeState.get() == SLEEPING && wakeState.compareAndSet(SLEEPING, WAKING)) {
+                && wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
+            // Counted, so that destroy() never frees the poller under this write.
+            wakersInFlight.incrementAndGet();
             try {
-                wakeupsWritten.increment();
-                int rc = backend.wake(poller);
-                if (rc < 0) {
-                    logger.warn("Failed to wake the event loop", Errors.newIOException(backend.name() + "_wake", rc));
+                if (!closed) {
+                    wakeupsWritten.increment();
+                    int rc = backend.wake(poller);
+                    if (rc < 0) {
+                        logger.warn("Failed to wake the event loop",
+                                Errors.newIOException(backend.name() + "_wake", rc));
+                    }
                 }
             } finally {
-                wakeState.set(AWAKE);
+                wakersInFlight.decrementAndGet();
             }
         }
     }
@@ -238,8 +241,9 @@ public abstract class PollenIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
-        // Wait out a wake-up being written by another thread, then refuse new ones.
-        while (!wakeState.compareAndSet(AWAKE, CLOSED) && !wakeState.compareAndSet(SLEEPING, CLOSED)) {
+        // Refuse new wake-ups, then wait out one being written by another thread.
+        closed = true;
+        while (wakersInFlight.get() != 0) {
             Thread.onSpinWait();
         }
         int rc = backend.close(poller);

@@ -39,15 +39,27 @@ public final class PollenSocket {
 
     private static volatile Boolean ipv6;
 
+    /** Address families of a socket: IPv4 only, dual-stack IPv6, Unix domain. */
+    public static final int FAMILY_INET = 4;
+    public static final int FAMILY_INET6 = 6;
+    public static final int FAMILY_UNIX = 1;
+
     private final int fd;
+    private final int family;
     private final boolean ipv6Socket;
     private volatile boolean open = true;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
 
-    private PollenSocket(int fd, boolean ipv6Socket) {
+    PollenSocket(int fd, int family) {
         this.fd = fd;
-        this.ipv6Socket = ipv6Socket;
+        this.family = family;
+        this.ipv6Socket = family == FAMILY_INET6;
+    }
+
+    /** The family of a new inet socket on this host (see {@link #useIPv6()}). */
+    static int inetFamily() {
+        return useIPv6() ? FAMILY_INET6 : FAMILY_INET;
     }
 
     /** True when sockets are dual-stack IPv6 (the host has IPv6 and java.net.preferIPv4Stack is unset). */
@@ -61,16 +73,20 @@ public final class PollenSocket {
     }
 
     public static PollenSocket newStreamSocket() {
-        boolean v6 = useIPv6();
-        int fd = NativeSocket.newStream(v6);
+        int family = inetFamily();
+        int fd = NativeSocket.newStream(family == FAMILY_INET6);
         if (fd < 0) {
             throw new ChannelException(Errors.newIOException("socket", fd));
         }
-        return new PollenSocket(fd, v6);
+        return new PollenSocket(fd, family);
     }
 
     public int intValue() {
         return fd;
+    }
+
+    public int family() {
+        return family;
     }
 
     public boolean isOpen() {
@@ -145,6 +161,10 @@ public final class PollenSocket {
 
     public void bind(SocketAddress local) throws IOException {
         checkOpen();
+        if (family == FAMILY_UNIX) {
+            UnixSockets.bind(this, local);
+            return;
+        }
         byte[] a = encode(local);
         if (!ipv6Socket && a[0] == 16) {
             throw new NativeIoException("bind", Errors.EAFNOSUPPORT, false);
@@ -166,6 +186,9 @@ public final class PollenSocket {
     /** Returns true if connected at once, false if the connection is in progress. */
     public boolean connect(SocketAddress remote) throws IOException {
         checkOpen();
+        if (family == FAMILY_UNIX) {
+            return UnixSockets.connect(this, remote);
+        }
         byte[] a = encode(remote);
         if (!ipv6Socket && a[0] == 16) {
             throw new NativeIoException("connect", Errors.EAFNOSUPPORT, false);
@@ -199,15 +222,21 @@ public final class PollenSocket {
             }
             throw Errors.newIOException("accept", rc);
         }
-        return new PollenSocket(rc, ipv6Socket);
+        return new PollenSocket(rc, family);
     }
 
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
+        if (family == FAMILY_UNIX) {
+            return UnixSockets.localAddress(this);
+        }
         byte[] a = new byte[ADDR_SIZE];
         return NativeSocket.localAddress(fd, a) < 0 ? null : decode(a);
     }
 
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
+        if (family == FAMILY_UNIX) {
+            return UnixSockets.remoteAddress(this);
+        }
         byte[] a = new byte[ADDR_SIZE];
         return NativeSocket.remoteAddress(fd, a) < 0 ? null : decode(a);
     }

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.socket.ServerSocketChannel;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /** A listening TCP socket on Pollen's epoll transport. */
 public final class EpollServerSocketChannel extends AbstractPollenServerChannel implements ServerSocketChannel {
@@ -22,8 +23,8 @@ public final class EpollServerSocketChannel extends AbstractPollenServerChannel 
     }
 
     @Override
-    protected Channel newChildChannel(PollenSocket child, InetSocketAddress remote) {
-        return new EpollSocketChannel(this, child, remote);
+    protected Channel newChildChannel(PollenSocket child, SocketAddress remote) {
+        return new EpollSocketChannel(this, child, (InetSocketAddress) remote);
     }
 
     @Override

@@ -1,0 +1,7 @@
+package dev.pollen.channel.core;
+
+/** What a Unix domain stream channel reads: bytes, or file descriptors passed by the peer (SCM_RIGHTS). */
+public enum DomainSocketReadMode {
+    BYTES,
+    FILE_DESCRIPTORS
+}
