@@ -126,6 +126,108 @@ static jint s_getOption(JNIEnv *env, jclass clazz, jint fd, jint option, jintArr
     return 0;
 }
 
+static jint s_setRawOption(JNIEnv *env, jclass clazz, jint fd, jint level, jint name, jbyteArray value) {
+    if (value == NULL) {
+        return -EINVAL;
+    }
+    jint len = (*env)->GetArrayLength(env, value);
+    jbyte buf[256];
+    if (len > (jint) sizeof(buf)) {
+        return -EINVAL;
+    }
+    (*env)->GetByteArrayRegion(env, value, 0, len, buf);
+    return pollen_socket_set_raw_option(FD(fd), level, name, buf, len);
+}
+
+/* Returns the option's size; the array must be large enough. */
+static jint s_getRawOption(JNIEnv *env, jclass clazz, jint fd, jint level, jint name, jbyteArray out) {
+    if (out == NULL) {
+        return -EINVAL;
+    }
+    jbyte buf[256];
+    int len = (*env)->GetArrayLength(env, out);
+    if (len > (int) sizeof(buf)) {
+        len = (int) sizeof(buf);
+    }
+    int rc = pollen_socket_get_raw_option(FD(fd), level, name, buf, &len);
+    if (rc < 0) {
+        return rc;
+    }
+    (*env)->SetByteArrayRegion(env, out, 0, len, buf);
+    return len;
+}
+
+static jint s_setMd5Sig(JNIEnv *env, jclass clazz, jint fd, jboolean ipv6, jbyteArray address, jbyteArray key) {
+    uint8_t addr[POLLEN_ADDR_SIZE];
+    uint8_t k[128];
+    int rc = addr_in(env, address, addr);
+    if (rc < 0) {
+        return rc;
+    }
+    jint keylen = key == NULL ? 0 : (*env)->GetArrayLength(env, key);
+    if (keylen > (jint) sizeof(k)) {
+        return -EINVAL;
+    }
+    if (keylen > 0) {
+        (*env)->GetByteArrayRegion(env, key, 0, keylen, (jbyte *) k);
+    }
+    return pollen_socket_set_md5sig(FD(fd), ipv6, addr, k, keylen);
+}
+
+/* DefaultFileRegion internals, found once at load; sendFile reports -ENOSYS without them. */
+static jfieldID region_file_field;
+static jfieldID region_transferred_field;
+static jfieldID channel_fd_field;
+static jfieldID descriptor_fd_field;
+
+static void find_file_fields(JNIEnv *env, const char *prefix) {
+    char *name = netty_jni_util_prepend(prefix, "io/netty/channel/DefaultFileRegion");
+    jclass region = name == NULL ? NULL : (*env)->FindClass(env, name);
+    free(name);
+    jclass channel = region == NULL ? NULL : (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
+    jclass descriptor = channel == NULL ? NULL : (*env)->FindClass(env, "java/io/FileDescriptor");
+    if (descriptor != NULL) {
+        region_file_field = (*env)->GetFieldID(env, region, "file", "Ljava/nio/channels/FileChannel;");
+        region_transferred_field = region_file_field == NULL ? NULL : (*env)->GetFieldID(env, region, "transferred", "J");
+        channel_fd_field = region_transferred_field == NULL ? NULL : (*env)->GetFieldID(env, channel, "fd", "Ljava/io/FileDescriptor;");
+        descriptor_fd_field = channel_fd_field == NULL ? NULL : (*env)->GetFieldID(env, descriptor, "fd", "I");
+    }
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+    }
+    if (descriptor_fd_field == NULL) {
+        region_file_field = NULL;
+    }
+}
+
+/*
+ * Sends len bytes of an opened DefaultFileRegion from position base + offset and advances its
+ * transferred count; returns the bytes sent or a negative errno.
+ */
+static jlong s_sendFile(JNIEnv *env, jclass clazz, jint fd, jobject region, jlong base, jlong offset, jlong len) {
+    if (region_file_field == NULL) {
+        return -ENOSYS;
+    }
+    if (region == NULL) {
+        return -EINVAL;
+    }
+    jobject channel = (*env)->GetObjectField(env, region, region_file_field);
+    if (channel == NULL) {
+        return -EBADF;
+    }
+    jobject descriptor = (*env)->GetObjectField(env, channel, channel_fd_field);
+    if (descriptor == NULL) {
+        return -EBADF;
+    }
+    jint file_fd = (*env)->GetIntField(env, descriptor, descriptor_fd_field);
+    int64_t n = pollen_socket_sendfile(FD(fd), file_fd, base + offset, len);
+    if (n > 0) {
+        jlong transferred = (*env)->GetLongField(env, region, region_transferred_field);
+        (*env)->SetLongField(env, region, region_transferred_field, transferred + n);
+    }
+    return n;
+}
+
 static jint s_iovMax(JNIEnv *env, jclass clazz) {
     return pollen_socket_iov_max();
 }
@@ -138,7 +240,7 @@ static jstring s_strerror(JNIEnv *env, jclass clazz, jint err) {
 static jintArray s_errnoConstants(JNIEnv *env, jclass clazz) {
     jint values[] = { EAGAIN, EWOULDBLOCK, EINPROGRESS, ECONNREFUSED, ECONNRESET, EPIPE,
                       ENOTCONN, EBADF, ETIMEDOUT, EALREADY, EISCONN, EADDRINUSE, EINVAL,
-                      ENOPROTOOPT, EAFNOSUPPORT, ENETUNREACH, EHOSTUNREACH };
+                      ENOPROTOOPT, EAFNOSUPPORT, ENETUNREACH, EHOSTUNREACH, ENOSYS, ENOENT };
     jint n = (jint) (sizeof(values) / sizeof(values[0]));
     jintArray array = (*env)->NewIntArray(env, n);
     if (array != NULL) {
@@ -165,6 +267,9 @@ static const JNINativeMethod socket_methods[] = {
     { "setOption", "(III)I", (void *) s_setOption },
     { "getOption", "(II[I)I", (void *) s_getOption },
     { "iovMax", "()I", (void *) s_iovMax },
+    { "setRawOption", "(III[B)I", (void *) s_setRawOption },
+    { "getRawOption", "(III[B)I", (void *) s_getRawOption },
+    { "setMd5Sig", "(IZ[B[B)I", (void *) s_setMd5Sig },
     { "strerror", "(I)Ljava/lang/String;", (void *) s_strerror },
     { "errnoConstants", "()[I", (void *) s_errnoConstants },
 };
@@ -212,10 +317,32 @@ static const JNINativeMethod poller_methods[] = {
 
 #define COUNT(a) ((jint) (sizeof(a) / sizeof((a)[0])))
 
+/* sendFile's signature names DefaultFileRegion, whose package moves when Netty is shaded. */
+static jint register_send_file(JNIEnv *env, const char *prefix) {
+    char *region = netty_jni_util_prepend(prefix, "io/netty/channel/DefaultFileRegion;JJJ)J");
+    if (region == NULL) {
+        return JNI_ERR;
+    }
+    char *signature = netty_jni_util_prepend("(IL", region);
+    free(region);
+    if (signature == NULL) {
+        return JNI_ERR;
+    }
+    JNINativeMethod method = { "sendFile", signature, (void *) s_sendFile };
+    find_file_fields(env, prefix);
+    jint rc = netty_jni_util_register_natives(env, prefix, SOCKET_CLASS, &method, 1);
+    free(signature);
+    return rc;
+}
+
 static char *package_prefix;
 
 static jint on_load(JNIEnv *env, const char *prefix) {
     if (netty_jni_util_register_natives(env, prefix, SOCKET_CLASS, socket_methods, COUNT(socket_methods)) != 0) {
+        return JNI_ERR;
+    }
+    if (register_send_file(env, prefix) != 0) {
+        netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
         return JNI_ERR;
     }
     if (netty_jni_util_register_natives(env, prefix, poller_class_name, poller_methods, COUNT(poller_methods)) != 0

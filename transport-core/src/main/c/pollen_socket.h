@@ -39,6 +39,17 @@ enum pollen_option {
     POLLEN_TCP_KEEPCNT,
     POLLEN_TCP_USER_TIMEOUT,
     POLLEN_IPV6_V6ONLY,
+    /* Linux-only so far: -ENOPROTOOPT elsewhere. */
+    POLLEN_TCP_CORK,
+    POLLEN_TCP_QUICKACK,
+    POLLEN_TCP_NOTSENT_LOWAT,
+    POLLEN_TCP_DEFER_ACCEPT,
+    POLLEN_TCP_FASTOPEN,          /* listener's queue length */
+    POLLEN_TCP_FASTOPEN_CONNECT,
+    POLLEN_IP_BIND_ADDRESS_NO_PORT,
+    POLLEN_SO_BUSY_POLL,
+    POLLEN_IP_FREEBIND,
+    POLLEN_IP_TRANSPARENT,
     POLLEN_OPTION_MAX
 };
 
@@ -71,6 +82,19 @@ int pollen_socket_close(pollen_fd fd);
 
 int pollen_socket_set_option(pollen_fd fd, int option, int value);
 int pollen_socket_get_option(pollen_fd fd, int option, int *value);
+
+/* Any option by the platform's own level and name, as raw bytes (*len: in capacity, out size). */
+int pollen_socket_set_raw_option(pollen_fd fd, int level, int name, const void *value, int len);
+int pollen_socket_get_raw_option(pollen_fd fd, int level, int name, void *value, int *len);
+
+/*
+ * Copies up to count bytes of the file at file_fd, starting at offset, to the socket without
+ * passing through user space; returns the bytes sent (0 when the socket buffer is full is -EAGAIN).
+ */
+int64_t pollen_socket_sendfile(pollen_fd fd, int file_fd, int64_t offset, int64_t count);
+
+/* RFC 2385 signature key for a peer (addr in the 24-byte form); an empty key removes it. */
+int pollen_socket_set_md5sig(pollen_fd fd, int ipv6, const uint8_t *addr, const uint8_t *key, int keylen);
 
 /* Largest iovec count a single gathering write accepts. */
 int pollen_socket_iov_max(void);

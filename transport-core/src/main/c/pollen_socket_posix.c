@@ -13,6 +13,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#endif
 #include <unistd.h>
 
 #include "pollen_socket.h"
@@ -309,6 +312,18 @@ static int option_key(int option, int *level, int *name) {
     case POLLEN_TCP_USER_TIMEOUT: *level = IPPROTO_TCP; *name = TCP_USER_TIMEOUT; return 1;
 #endif
     case POLLEN_IPV6_V6ONLY: *level = IPPROTO_IPV6; *name = IPV6_V6ONLY; return 1;
+#ifdef __linux__
+    case POLLEN_TCP_CORK: *level = IPPROTO_TCP; *name = TCP_CORK; return 1;
+    case POLLEN_TCP_QUICKACK: *level = IPPROTO_TCP; *name = TCP_QUICKACK; return 1;
+    case POLLEN_TCP_NOTSENT_LOWAT: *level = IPPROTO_TCP; *name = TCP_NOTSENT_LOWAT; return 1;
+    case POLLEN_TCP_DEFER_ACCEPT: *level = IPPROTO_TCP; *name = TCP_DEFER_ACCEPT; return 1;
+    case POLLEN_TCP_FASTOPEN: *level = IPPROTO_TCP; *name = TCP_FASTOPEN; return 1;
+    case POLLEN_TCP_FASTOPEN_CONNECT: *level = IPPROTO_TCP; *name = TCP_FASTOPEN_CONNECT; return 1;
+    case POLLEN_IP_BIND_ADDRESS_NO_PORT: *level = IPPROTO_IP; *name = IP_BIND_ADDRESS_NO_PORT; return 1;
+    case POLLEN_SO_BUSY_POLL: *level = SOL_SOCKET; *name = SO_BUSY_POLL; return 1;
+    case POLLEN_IP_FREEBIND: *level = IPPROTO_IP; *name = IP_FREEBIND; return 1;
+    case POLLEN_IP_TRANSPARENT: *level = IPPROTO_IP; *name = IP_TRANSPARENT; return 1;
+#endif
     default: return 0;
     }
 }
@@ -365,6 +380,77 @@ int pollen_socket_get_option(pollen_fd fd, int option, int *value) {
     }
     *value = v;
     return 0;
+}
+
+int pollen_socket_set_raw_option(pollen_fd fd, int level, int name, const void *value, int len) {
+    if (len < 0) {
+        return -EINVAL;
+    }
+    return setsockopt(fd, level, name, value, (socklen_t) len) < 0 ? neg_errno() : 0;
+}
+
+int pollen_socket_get_raw_option(pollen_fd fd, int level, int name, void *value, int *len) {
+    if (*len < 0) {
+        return -EINVAL;
+    }
+    socklen_t l = (socklen_t) *len;
+    if (getsockopt(fd, level, name, value, &l) < 0) {
+        return neg_errno();
+    }
+    *len = (int) l;
+    return 0;
+}
+
+int64_t pollen_socket_sendfile(pollen_fd fd, int file_fd, int64_t offset, int64_t count) {
+    if (offset < 0 || count < 0) {
+        return -EINVAL;
+    }
+#if defined(__linux__)
+    off_t off = (off_t) offset;
+    ssize_t n;
+    do {
+        n = sendfile(fd, file_fd, &off, (size_t) count);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? neg_errno() : (int64_t) n;
+#elif defined(__FreeBSD__)
+    /* FreeBSD: seven arguments, the bytes sent come back through sbytes even on EAGAIN. */
+    off_t sbytes = 0;
+    int rc = sendfile(file_fd, fd, (off_t) offset, (size_t) count, NULL, &sbytes, 0);
+    if (rc < 0 && sbytes == 0) {
+        return neg_errno();
+    }
+    return (int64_t) sbytes;
+#elif defined(__APPLE__)
+    /* macOS: six arguments, the length is in/out. */
+    off_t len = (off_t) count;
+    int rc = sendfile(file_fd, fd, (off_t) offset, &len, NULL, 0);
+    if (rc < 0 && len == 0) {
+        return neg_errno();
+    }
+    return (int64_t) len;
+#else
+    return -ENOSYS;
+#endif
+}
+
+int pollen_socket_set_md5sig(pollen_fd fd, int ipv6, const uint8_t *addr, const uint8_t *key, int keylen) {
+#if defined(__linux__) && defined(TCP_MD5SIG)
+    struct tcp_md5sig sig;
+    socklen_t len;
+    if (keylen < 0 || keylen > TCP_MD5SIG_MAXKEYLEN) {
+        return -EINVAL;
+    }
+    memset(&sig, 0, sizeof(sig));
+    int rc = to_sockaddr(ipv6, addr, &sig.tcpm_addr, &len);
+    if (rc < 0) {
+        return rc;
+    }
+    sig.tcpm_keylen = (uint16_t) keylen;
+    memcpy(sig.tcpm_key, key, (size_t) keylen);
+    return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &sig, sizeof(sig)) < 0 ? neg_errno() : 0;
+#else
+    return -ENOPROTOOPT;
+#endif
 }
 
 int pollen_socket_iov_max(void) {

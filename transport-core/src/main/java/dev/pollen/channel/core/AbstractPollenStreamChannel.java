@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FileRegion;
 import io.netty.channel.IoHandler;
@@ -36,6 +37,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
 
     private final Runnable flushTask = () -> ((AbstractPollenUnsafe) unsafe()).writeReady();
     private WritableByteChannel byteChannel;
+    private boolean sendFileSupported = true;
 
     protected AbstractPollenStreamChannel(Channel parent, PollenSocket socket,
                                           Class<? extends IoHandler> ioHandlerType, boolean active) {
@@ -177,10 +179,20 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
             in.remove();
             return 0;
         }
-        if (byteChannel == null) {
-            byteChannel = new SocketByteChannel();
+        long n = -1;
+        if (region instanceof DefaultFileRegion && sendFileSupported) {
+            // Zero copy: the kernel moves the file's pages to the socket.
+            DefaultFileRegion file = (DefaultFileRegion) region;
+            file.open();
+            n = socket.sendFile(file, file.position(), transferred, file.count() - transferred);
+            sendFileSupported = n >= 0;
         }
-        long n = region.transferTo(byteChannel, transferred);
+        if (n < 0) {
+            if (byteChannel == null) {
+                byteChannel = new SocketByteChannel();
+            }
+            n = region.transferTo(byteChannel, transferred);
+        }
         if (n > 0) {
             in.progress(n);
             if (region.transferred() >= region.count()) {

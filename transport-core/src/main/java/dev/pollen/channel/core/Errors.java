@@ -28,6 +28,8 @@ public final class Errors {
     public static int EAFNOSUPPORT;
     public static int ENETUNREACH;
     public static int EHOSTUNREACH;
+    public static int ENOSYS;
+    public static int ENOENT;
 
     private static final String[] MESSAGES = new String[512];
 
@@ -54,6 +56,8 @@ public final class Errors {
         EAFNOSUPPORT = c[14];
         ENETUNREACH = c[15];
         EHOSTUNREACH = c[16];
+        ENOSYS = c[17];
+        ENOENT = c[18];
         for (int i = 1; i < MESSAGES.length; i++) {
             MESSAGES[i] = NativeSocket.strerror(i);
         }

@@ -43,6 +43,14 @@ final class NativeSocket {
 
     static native int iovMax();
 
+    static native int setRawOption(int fd, int level, int name, byte[] value);
+
+    static native int getRawOption(int fd, int level, int name, byte[] value);
+
+    static native int setMd5Sig(int fd, boolean ipv6, byte[] address, byte[] key);
+
+    static native long sendFile(int fd, io.netty.channel.DefaultFileRegion region, long base, long offset, long length);
+
     static native String strerror(int errno);
 
     static native int[] errnoConstants();

@@ -5,6 +5,8 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.SelectStrategy;
+import io.netty.util.IntSupplier;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.logging.InternalLogger;
@@ -43,6 +45,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private final AtomicInteger wakersInFlight = new AtomicInteger();
     private volatile boolean closed;
     private final PollenIoEvent event = new PollenIoEvent();
+    private final SelectStrategy selectStrategy;
+    private final IntSupplier pollNow = () -> poll(0);
     private ByteBuffer events;
     private long eventsAddress;
     private int capacity;
@@ -64,9 +68,10 @@ public abstract class PollenIoHandler implements IoHandler {
     private long ctlCalls;
     private final LongAdder wakeupsWritten = new LongAdder();
 
-    protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor) {
+    protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy) {
         this.backend = backend;
         this.executor = executor;
+        this.selectStrategy = selectStrategy;
         this.capacity = INITIAL_EVENTS;
         this.events = ByteBuffer.allocateDirect(capacity * EVENT_SIZE).order(ByteOrder.nativeOrder());
         this.eventsAddress = PlatformDependent.directBufferAddress(events);
@@ -94,17 +99,34 @@ public abstract class PollenIoHandler implements IoHandler {
     @Override
     public final int run(IoHandlerContext context) {
         int n;
-        if (!context.canBlock()) {
-            n = poll(0);
-        } else {
-            wakeState.set(SLEEPING);
-            try {
-                // Re-check after publishing SLEEPING: a task added in between has woken us.
-                n = context.canBlock() ? poll(context.delayNanos(System.nanoTime())) : poll(0);
-            } finally {
-                // A wake-up that raced this reset is still in the eventfd: the next wait returns at once.
-                wakeState.set(AWAKE);
-            }
+        int strategy;
+        try {
+            strategy = selectStrategy.calculateStrategy(pollNow, !context.canBlock());
+        } catch (Exception e) {
+            throw new IllegalStateException("calculateStrategy(..) failed", e);
+        }
+        switch (strategy) {
+            case SelectStrategy.CONTINUE:
+                n = 0;
+                break;
+            case SelectStrategy.BUSY_WAIT:
+                // Spin on non-blocking waits until I/O or a task arrives: lowest latency, one core.
+                do {
+                    n = poll(0);
+                } while (n == 0 && context.canBlock());
+                break;
+            case SelectStrategy.SELECT:
+                wakeState.set(SLEEPING);
+                try {
+                    // Re-check after publishing SLEEPING: a task added in between has woken us.
+                    n = context.canBlock() ? poll(context.delayNanos(System.nanoTime())) : poll(0);
+                } finally {
+                    // A wake-up that raced this reset is still in the eventfd: the next wait returns at once.
+                    wakeState.set(AWAKE);
+                }
+                break;
+            default:
+                n = strategy; // the strategy already polled
         }
         if (n == 0) {
             if (context.shouldReportActiveIoTime()) {

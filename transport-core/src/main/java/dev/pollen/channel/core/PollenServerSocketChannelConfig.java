@@ -21,17 +21,22 @@ import static io.netty.channel.ChannelOption.SO_REUSEADDR;
 /** The configuration of a Pollen listening socket. */
 public class PollenServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
     private final PollenSocket socket;
+    /** Options handed straight to the socket; transports add their own. */
+    protected final NativeOptions nativeOptions;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
     public PollenServerSocketChannelConfig(AbstractPollenServerChannel channel, PollenSocket socket) {
         super(channel, new ServerChannelRecvByteBufAllocator());
         this.socket = socket;
+        this.nativeOptions = new NativeOptions(socket)
+                .addBoolean(PollenChannelOption.SO_REUSEPORT, PollenSocket.SO_REUSEPORT);
         setReuseAddress(true);
     }
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), SO_RCVBUF, SO_REUSEADDR, SO_BACKLOG, PollenChannelOption.SO_REUSEPORT);
+        Map<ChannelOption<?>, Object> options = getOptions(super.getOptions(), SO_RCVBUF, SO_REUSEADDR, SO_BACKLOG);
+        return getOptions(options, nativeOptions.options().toArray(new ChannelOption<?>[0]));
     }
 
     @Override
@@ -46,8 +51,8 @@ public class PollenServerSocketChannelConfig extends DefaultChannelConfig implem
         if (option == SO_BACKLOG) {
             return (T) Integer.valueOf(getBacklog());
         }
-        if (option == PollenChannelOption.SO_REUSEPORT) {
-            return (T) Boolean.valueOf(get(PollenSocket.SO_REUSEPORT) != 0);
+        if (nativeOptions.handles(option)) {
+            return (T) nativeOptions.get(option);
         }
         return super.getOption(option);
     }
@@ -61,8 +66,8 @@ public class PollenServerSocketChannelConfig extends DefaultChannelConfig implem
             setReuseAddress((Boolean) value);
         } else if (option == SO_BACKLOG) {
             setBacklog((Integer) value);
-        } else if (option == PollenChannelOption.SO_REUSEPORT) {
-            set(PollenSocket.SO_REUSEPORT, (Boolean) value ? 1 : 0);
+        } else if (nativeOptions.handles(option)) {
+            nativeOptions.set(option, value);
         } else {
             return super.setOption(option, value);
         }

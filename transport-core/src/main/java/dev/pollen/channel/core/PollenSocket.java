@@ -36,6 +36,16 @@ public final class PollenSocket {
     public static final int TCP_KEEPCNT = 12;
     public static final int TCP_USER_TIMEOUT = 13;
     public static final int IPV6_V6ONLY = 14;
+    public static final int TCP_CORK = 15;
+    public static final int TCP_QUICKACK = 16;
+    public static final int TCP_NOTSENT_LOWAT = 17;
+    public static final int TCP_DEFER_ACCEPT = 18;
+    public static final int TCP_FASTOPEN = 19;
+    public static final int TCP_FASTOPEN_CONNECT = 20;
+    public static final int IP_BIND_ADDRESS_NO_PORT = 21;
+    public static final int SO_BUSY_POLL = 22;
+    public static final int IP_FREEBIND = 23;
+    public static final int IP_TRANSPARENT = 24;
 
     private static volatile Boolean ipv6;
 
@@ -330,6 +340,54 @@ public final class PollenSocket {
             throw Errors.newIOException("getsockopt", rc);
         }
         return out[0];
+    }
+
+    /** Sets any option by the platform's level and name, as raw bytes. */
+    public void setRawOption(int level, int name, byte[] value) throws IOException {
+        checkOpen();
+        int rc = NativeSocket.setRawOption(fd, level, name, value);
+        if (rc < 0) {
+            throw Errors.newIOException("setsockopt", rc);
+        }
+    }
+
+    /** Reads any option by the platform's level and name into {@code value}; returns its size. */
+    public int getRawOption(int level, int name, byte[] value) throws IOException {
+        checkOpen();
+        int rc = NativeSocket.getRawOption(fd, level, name, value);
+        if (rc < 0) {
+            throw Errors.newIOException("getsockopt", rc);
+        }
+        return rc;
+    }
+
+    /** Installs (or with an empty key removes) the TCP MD5 signature key for a peer. */
+    public void setMd5Sig(InetAddress peer, byte[] key) throws IOException {
+        checkOpen();
+        int rc = NativeSocket.setMd5Sig(fd, ipv6Socket, encode(new InetSocketAddress(peer, 0)), key);
+        if (rc < 0) {
+            throw Errors.newIOException("setsockopt(TCP_MD5SIG)", rc);
+        }
+    }
+
+    /**
+     * Sends {@code length} bytes of an opened region from {@code base + offset} with sendfile,
+     * advancing its transferred count: bytes sent, 0 if the socket is full, -1 if this platform or
+     * JDK gives no access to the region's file (the caller then copies).
+     */
+    public long sendFile(io.netty.channel.DefaultFileRegion region, long base, long offset, long length)
+            throws IOException {
+        long rc = NativeSocket.sendFile(fd, region, base, offset, length);
+        if (rc >= 0) {
+            return rc;
+        }
+        if (Errors.isWouldBlock((int) rc)) {
+            return 0;
+        }
+        if (rc == -Errors.ENOSYS) {
+            return -1;
+        }
+        throw Errors.newIOException("sendfile", (int) rc, true);
     }
 
     @Override

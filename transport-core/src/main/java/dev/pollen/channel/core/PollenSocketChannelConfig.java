@@ -24,21 +24,28 @@ import static io.netty.channel.ChannelOption.TCP_NODELAY;
 /** The configuration of a Pollen TCP channel: socket options read from and written to the socket. */
 public class PollenSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
     private final PollenSocket socket;
+    /** Options handed straight to the socket; transports add their own. */
+    protected final NativeOptions nativeOptions;
     private volatile boolean allowHalfClosure;
     private volatile int soLinger = -1;
 
     public PollenSocketChannelConfig(AbstractPollenStreamChannel channel, PollenSocket socket) {
         super(channel);
         this.socket = socket;
+        this.nativeOptions = new NativeOptions(socket)
+                .addBoolean(PollenChannelOption.SO_REUSEPORT, PollenSocket.SO_REUSEPORT)
+                .addInteger(PollenChannelOption.TCP_KEEPIDLE, PollenSocket.TCP_KEEPIDLE, 1)
+                .addInteger(PollenChannelOption.TCP_KEEPINTVL, PollenSocket.TCP_KEEPINTVL, 1)
+                .addInteger(PollenChannelOption.TCP_KEEPCNT, PollenSocket.TCP_KEEPCNT, 1)
+                .addInteger(PollenChannelOption.TCP_USER_TIMEOUT, PollenSocket.TCP_USER_TIMEOUT, 0);
         setTcpNoDelay(true);
     }
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR,
-                SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE, PollenChannelOption.SO_REUSEPORT,
-                PollenChannelOption.TCP_KEEPIDLE, PollenChannelOption.TCP_KEEPINTVL,
-                PollenChannelOption.TCP_KEEPCNT, PollenChannelOption.TCP_USER_TIMEOUT);
+        Map<ChannelOption<?>, Object> options = getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, TCP_NODELAY,
+                SO_KEEPALIVE, SO_REUSEADDR, SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE);
+        return getOptions(options, nativeOptions.options().toArray(new ChannelOption<?>[0]));
     }
 
     @Override
@@ -68,20 +75,8 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
         if (option == ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(isAllowHalfClosure());
         }
-        if (option == PollenChannelOption.SO_REUSEPORT) {
-            return (T) Boolean.valueOf(get(PollenSocket.SO_REUSEPORT) != 0);
-        }
-        if (option == PollenChannelOption.TCP_KEEPIDLE) {
-            return (T) Integer.valueOf(get(PollenSocket.TCP_KEEPIDLE));
-        }
-        if (option == PollenChannelOption.TCP_KEEPINTVL) {
-            return (T) Integer.valueOf(get(PollenSocket.TCP_KEEPINTVL));
-        }
-        if (option == PollenChannelOption.TCP_KEEPCNT) {
-            return (T) Integer.valueOf(get(PollenSocket.TCP_KEEPCNT));
-        }
-        if (option == PollenChannelOption.TCP_USER_TIMEOUT) {
-            return (T) Integer.valueOf(get(PollenSocket.TCP_USER_TIMEOUT));
+        if (nativeOptions.handles(option)) {
+            return (T) nativeOptions.get(option);
         }
         return super.getOption(option);
     }
@@ -105,16 +100,8 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
             setTrafficClass((Integer) value);
         } else if (option == ALLOW_HALF_CLOSURE) {
             setAllowHalfClosure((Boolean) value);
-        } else if (option == PollenChannelOption.SO_REUSEPORT) {
-            set(PollenSocket.SO_REUSEPORT, (Boolean) value ? 1 : 0);
-        } else if (option == PollenChannelOption.TCP_KEEPIDLE) {
-            set(PollenSocket.TCP_KEEPIDLE, positive(option, (Integer) value));
-        } else if (option == PollenChannelOption.TCP_KEEPINTVL) {
-            set(PollenSocket.TCP_KEEPINTVL, positive(option, (Integer) value));
-        } else if (option == PollenChannelOption.TCP_KEEPCNT) {
-            set(PollenSocket.TCP_KEEPCNT, positive(option, (Integer) value));
-        } else if (option == PollenChannelOption.TCP_USER_TIMEOUT) {
-            set(PollenSocket.TCP_USER_TIMEOUT, nonNegative(option, (Integer) value));
+        } else if (nativeOptions.handles(option)) {
+            nativeOptions.set(option, value);
         } else {
             return super.setOption(option, value);
         }
@@ -124,13 +111,6 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
     static int positive(ChannelOption<?> option, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(option.name() + " must be > 0: " + value);
-        }
-        return value;
-    }
-
-    static int nonNegative(ChannelOption<?> option, int value) {
-        if (value < 0) {
-            throw new IllegalArgumentException(option.name() + " must be >= 0: " + value);
         }
         return value;
     }

@@ -3,6 +3,10 @@ package dev.pollen.channel.epoll;
 import dev.pollen.channel.core.NativeLibrary;
 import dev.pollen.channel.core.PollerBackend;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * Whether Pollen's epoll transport can be used here. Loading happens once, on first use; a
  * failure is kept and reported by {@link #unavailabilityCause()}, never thrown from class
@@ -52,6 +56,24 @@ public final class Epoll {
     public static int capabilities() {
         ensureAvailability();
         return EpollNative.INSTANCE.capabilities();
+    }
+
+    /** True if clients may send data with the SYN here (net.ipv4.tcp_fastopen bit 0x1). */
+    public static boolean isTcpFastOpenClientSideAvailable() {
+        return (tcpFastOpenMode() & 1) != 0;
+    }
+
+    /** True if listeners may accept data with the SYN here (net.ipv4.tcp_fastopen bit 0x2). */
+    public static boolean isTcpFastOpenServerSideAvailable() {
+        return (tcpFastOpenMode() & 2) != 0;
+    }
+
+    private static int tcpFastOpenMode() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** True if waits have nanosecond precision here (epoll_pwait2, Linux 5.11+). */

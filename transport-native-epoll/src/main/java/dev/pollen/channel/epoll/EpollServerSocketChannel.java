@@ -1,7 +1,6 @@
 package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.AbstractPollenServerChannel;
-import dev.pollen.channel.core.PollenServerSocketChannelConfig;
 import dev.pollen.channel.core.PollenSocket;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -11,7 +10,7 @@ import java.net.SocketAddress;
 
 /** A listening TCP socket on Pollen's epoll transport. */
 public final class EpollServerSocketChannel extends AbstractPollenServerChannel implements ServerSocketChannel {
-    private final PollenServerSocketChannelConfig config;
+    private final EpollServerSocketChannelConfig config;
 
     public EpollServerSocketChannel() {
         this(PollenSocket.newStreamSocket());
@@ -19,7 +18,7 @@ public final class EpollServerSocketChannel extends AbstractPollenServerChannel 
 
     private EpollServerSocketChannel(PollenSocket socket) {
         super(socket, EpollIoHandler.class);
-        config = new PollenServerSocketChannelConfig(this, socket);
+        config = new EpollServerSocketChannelConfig(this, socket);
     }
 
     @Override
@@ -33,7 +32,7 @@ public final class EpollServerSocketChannel extends AbstractPollenServerChannel 
     }
 
     @Override
-    public PollenServerSocketChannelConfig config() {
+    public EpollServerSocketChannelConfig config() {
         return config;
     }
 

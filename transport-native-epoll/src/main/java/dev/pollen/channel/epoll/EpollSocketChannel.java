@@ -2,16 +2,20 @@ package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.AbstractPollenStreamChannel;
 import dev.pollen.channel.core.PollenSocket;
-import dev.pollen.channel.core.PollenSocketChannelConfig;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.internal.ObjectUtil;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /** A TCP connection on Pollen's epoll transport. */
 public final class EpollSocketChannel extends AbstractPollenStreamChannel implements SocketChannel {
-    private final PollenSocketChannelConfig config;
+    private final EpollSocketChannelConfig config;
+    private Splicer splicer;
 
     public EpollSocketChannel() {
         this(PollenSocket.newStreamSocket());
@@ -19,16 +23,16 @@ public final class EpollSocketChannel extends AbstractPollenStreamChannel implem
 
     private EpollSocketChannel(PollenSocket socket) {
         super(null, socket, EpollIoHandler.class, false);
-        config = new PollenSocketChannelConfig(this, socket);
+        config = new EpollSocketChannelConfig(this, socket);
     }
 
     EpollSocketChannel(Channel parent, PollenSocket socket, InetSocketAddress remote) {
         super(parent, socket, EpollIoHandler.class, remote);
-        config = new PollenSocketChannelConfig(this, socket);
+        config = new EpollSocketChannelConfig(this, socket);
     }
 
     @Override
-    public PollenSocketChannelConfig config() {
+    public EpollSocketChannelConfig config() {
         return config;
     }
 
@@ -45,5 +49,112 @@ public final class EpollSocketChannel extends AbstractPollenStreamChannel implem
     @Override
     public InetSocketAddress remoteAddress() {
         return (InetSocketAddress) super.remoteAddress();
+    }
+
+    /** The connection's TCP_INFO now. */
+    public EpollTcpInfo tcpInfo() {
+        return tcpInfo(new EpollTcpInfo());
+    }
+
+    /** Fills {@code info} with the connection's TCP_INFO now (reuse it to avoid allocation). */
+    public EpollTcpInfo tcpInfo(EpollTcpInfo info) {
+        try {
+            info.fill(fd());
+            return info;
+        } catch (IOException e) {
+            throw new io.netty.channel.ChannelException(e);
+        }
+    }
+
+    /**
+     * Moves the next {@code length} bytes this channel receives to {@code target} with splice(2),
+     * without copying them through user space. Both channels must be on the same event loop and
+     * this channel's AUTO_READ must be off (the bytes go to the target, not to the pipeline).
+     */
+    public ChannelFuture spliceTo(EpollSocketChannel target, int length) {
+        return spliceTo(target, length, newPromise());
+    }
+
+    public ChannelFuture spliceTo(EpollSocketChannel target, int length, ChannelPromise promise) {
+        ObjectUtil.checkNotNull(target, "target");
+        if (target.eventLoop() != eventLoop()) {
+            throw new IllegalArgumentException("spliceTo(..): both channels must be on the same event loop");
+        }
+        return splice(target.fd(), -1, length, promise);
+    }
+
+    /**
+     * Moves the next {@code length} bytes this channel receives into a file descriptor (e.g. a file
+     * opened for writing) at {@code offset} with splice(2); AUTO_READ must be off.
+     */
+    public ChannelFuture spliceTo(int fileDescriptor, long offset, int length) {
+        ObjectUtil.checkPositiveOrZero(offset, "offset");
+        return splice(fileDescriptor, offset, length, newPromise());
+    }
+
+    private ChannelFuture splice(int outFd, long offset, int length, ChannelPromise promise) {
+        ObjectUtil.checkPositiveOrZero(length, "length");
+        if (config.isAutoRead()) {
+            throw new IllegalStateException("spliceTo(..) needs AUTO_READ off on " + this);
+        }
+        if (eventLoop().inEventLoop()) {
+            splice0(outFd, offset, length, promise);
+        } else {
+            eventLoop().execute(() -> splice0(outFd, offset, length, promise));
+        }
+        return promise;
+    }
+
+    private void splice0(int outFd, long offset, int length, ChannelPromise promise) {
+        if (!isOpen()) {
+            promise.tryFailure(new java.nio.channels.ClosedChannelException());
+            return;
+        }
+        if (splicer == null) {
+            splicer = new Splicer(this);
+        }
+        splicer.add(outFd, offset, length, promise);
+        read();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            Splicer s = splicer;
+            if (s != null) {
+                if (eventLoop().inEventLoop()) {
+                    s.close();
+                } else {
+                    eventLoop().execute(s::close);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected AbstractPollenUnsafe newUnsafe() {
+        return new SpliceUnsafe();
+    }
+
+    private final class SpliceUnsafe extends StreamUnsafe {
+        @Override
+        protected void readReady() {
+            Splicer s = splicer;
+            if (s == null || s.isEmpty()) {
+                super.readReady();
+                return;
+            }
+            readPending = false;
+            if (!s.run()) {
+                shutdownInput(true);
+            } else if (!s.isEmpty()) {
+                readPending = true; // keep READ interest until the requests are served
+            }
+            if (shouldStopReading(config())) {
+                clearReadInterest();
+            }
+        }
     }
 }
