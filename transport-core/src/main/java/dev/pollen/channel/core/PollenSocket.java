@@ -373,13 +373,19 @@ public final class PollenSocket {
     /**
      * Sends {@code length} bytes of an opened region from {@code base + offset} with sendfile,
      * advancing its transferred count: bytes sent, 0 if the socket is full, -1 if this platform or
-     * JDK gives no access to the region's file (the caller then copies).
+     * JDK gives no access to the region's file (the caller then copies). A file shorter than the
+     * region is an IOException.
      */
     public long sendFile(io.netty.channel.DefaultFileRegion region, long base, long offset, long length)
             throws IOException {
         long rc = NativeSocket.sendFile(fd, region, base, offset, length);
-        if (rc >= 0) {
+        if (rc > 0) {
             return rc;
+        }
+        if (rc == 0) {
+            // Nothing left to read: the file is shorter than the region claims.
+            throw new IOException("sendfile(..) failed: file ended at offset " + (base + offset) + " with "
+                    + length + " bytes of the region (count " + region.count() + ") still unsent");
         }
         if (Errors.isWouldBlock((int) rc)) {
             return 0;
