@@ -11,8 +11,10 @@
 
 #ifdef _WIN32
 #include <winsock2.h>
+#include <ws2tcpip.h>
 typedef SOCKET pollen_fd;
 #else
+#include <sys/socket.h>
 typedef int pollen_fd;
 #endif
 
@@ -58,6 +60,16 @@ int pollen_socket_ipv6_supported(void);
 
 /* A non-blocking, close-on-exec TCP socket; ipv6 sockets are dual stack. */
 int pollen_socket_stream(pollen_fd *out, int ipv6);
+
+/* A non-blocking, close-on-exec UDP socket; ipv6 sockets are dual stack. */
+int pollen_socket_datagram(pollen_fd *out, int ipv6);
+
+/*
+ * The 24-byte form to a sockaddr for a socket of the given family (IPv4 on an IPv6 socket
+ * becomes IPv4-mapped), and back (IPv4-mapped comes back as IPv4).
+ */
+int pollen_addr_to_sockaddr(int ipv6, const uint8_t *addr, struct sockaddr_storage *ss, socklen_t *len);
+int pollen_addr_from_sockaddr(const struct sockaddr_storage *ss, uint8_t *addr);
 
 int pollen_socket_bind(pollen_fd fd, int ipv6, const uint8_t *addr);
 int pollen_socket_listen(pollen_fd fd, int backlog);

@@ -56,14 +56,14 @@ int pollen_socket_ipv6_supported(void) {
     return 1;
 }
 
-int pollen_socket_stream(pollen_fd *out, int ipv6) {
+static int new_socket(pollen_fd *out, int ipv6, int type) {
 #ifdef SOCK_NONBLOCK
-    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return neg_errno();
     }
 #else
-    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, type, 0);
     if (fd < 0) {
         return neg_errno();
     }
@@ -82,13 +82,21 @@ int pollen_socket_stream(pollen_fd *out, int ipv6) {
     return 0;
 }
 
+int pollen_socket_stream(pollen_fd *out, int ipv6) {
+    return new_socket(out, ipv6, SOCK_STREAM);
+}
+
+int pollen_socket_datagram(pollen_fd *out, int ipv6) {
+    return new_socket(out, ipv6, SOCK_DGRAM);
+}
+
 /* Decodes the 24-byte address form into a sockaddr fitting the socket's family. */
-static int to_sockaddr(int ipv6, const uint8_t *addr, struct sockaddr_storage *ss, socklen_t *len) {
+int pollen_addr_to_sockaddr(int ipv6, const uint8_t *addr, struct sockaddr_storage *ss, socklen_t *len) {
     int alen = addr[0];
     uint16_t port = (uint16_t) ((addr[17] << 8) | addr[18]);
     memset(ss, 0, sizeof(*ss));
     if (alen != 4 && alen != 16) {
-        return -EAFNOSUPPORT;
+        return -EINVAL; /* malformed: neither IPv4 nor IPv6 */
     }
     if (ipv6) {
         struct sockaddr_in6 *s6 = (struct sockaddr_in6 *) ss;
@@ -118,7 +126,7 @@ static int to_sockaddr(int ipv6, const uint8_t *addr, struct sockaddr_storage *s
 }
 
 /* Encodes a sockaddr; IPv4-mapped IPv6 addresses come back as plain IPv4. */
-static int from_sockaddr(const struct sockaddr_storage *ss, uint8_t *addr) {
+int pollen_addr_from_sockaddr(const struct sockaddr_storage *ss, uint8_t *addr) {
     memset(addr, 0, POLLEN_ADDR_SIZE);
     if (ss->ss_family == AF_INET) {
         const struct sockaddr_in *s4 = (const struct sockaddr_in *) ss;
@@ -154,7 +162,7 @@ static int from_sockaddr(const struct sockaddr_storage *ss, uint8_t *addr) {
 int pollen_socket_bind(pollen_fd fd, int ipv6, const uint8_t *addr) {
     struct sockaddr_storage ss;
     socklen_t len;
-    int rc = to_sockaddr(ipv6, addr, &ss, &len);
+    int rc = pollen_addr_to_sockaddr(ipv6, addr, &ss, &len);
     if (rc < 0) {
         return rc;
     }
@@ -168,7 +176,7 @@ int pollen_socket_listen(pollen_fd fd, int backlog) {
 int pollen_socket_connect(pollen_fd fd, int ipv6, const uint8_t *addr) {
     struct sockaddr_storage ss;
     socklen_t len;
-    int rc = to_sockaddr(ipv6, addr, &ss, &len);
+    int rc = pollen_addr_to_sockaddr(ipv6, addr, &ss, &len);
     if (rc < 0) {
         return rc;
     }
@@ -223,7 +231,7 @@ int pollen_socket_accept(pollen_fd fd, pollen_fd *out, uint8_t *addr) {
         return rc;
     }
 #endif
-    from_sockaddr(&ss, addr);
+    pollen_addr_from_sockaddr(&ss, addr);
     *out = child;
     return 0;
 }
@@ -234,7 +242,7 @@ int pollen_socket_local_address(pollen_fd fd, uint8_t *addr) {
     if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0) {
         return neg_errno();
     }
-    return from_sockaddr(&ss, addr);
+    return pollen_addr_from_sockaddr(&ss, addr);
 }
 
 int pollen_socket_remote_address(pollen_fd fd, uint8_t *addr) {
@@ -243,7 +251,7 @@ int pollen_socket_remote_address(pollen_fd fd, uint8_t *addr) {
     if (getpeername(fd, (struct sockaddr *) &ss, &len) < 0) {
         return neg_errno();
     }
-    return from_sockaddr(&ss, addr);
+    return pollen_addr_from_sockaddr(&ss, addr);
 }
 
 int pollen_socket_recv(pollen_fd fd, void *buf, int len) {
@@ -441,7 +449,7 @@ int pollen_socket_set_md5sig(pollen_fd fd, int ipv6, const uint8_t *addr, const 
         return -EINVAL;
     }
     memset(&sig, 0, sizeof(sig));
-    int rc = to_sockaddr(ipv6, addr, &sig.tcpm_addr, &len);
+    int rc = pollen_addr_to_sockaddr(ipv6, addr, &sig.tcpm_addr, &len);
     if (rc < 0) {
         return rc;
     }

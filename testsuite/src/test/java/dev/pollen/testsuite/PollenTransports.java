@@ -7,19 +7,31 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Registry of the Pollen transports and source of the bootstrap permutations that every test class in this
@@ -43,10 +55,19 @@ import java.util.function.Supplier;
  * </ol>
  * Nothing else: the test classes under {@code dev.pollen.testsuite} are transport independent. If a transport
  * must deviate from a Netty test, override the hook in the test class and document the reason right there.
+ *
+ * <h2>Socket family</h2>
+ * {@value #FAMILY_PROPERTY}{@code =unix} runs the socket tests over Unix domain sockets instead of TCP loopback,
+ * as Netty's epoll module does with its {@code EpollDomainSocket*Test} classes: the combinations use the
+ * transport's domain channels (and NIO's on the other side), and {@link #newSocketAddress()} hands out a fresh
+ * socket path per call. Test classes that run in both families take their address from there.
  */
 public final class PollenTransports {
 
     public static final String PROPERTY = "pollen.testsuite.transport";
+
+    /** {@code inet} (the default) or {@code unix}. */
+    public static final String FAMILY_PROPERTY = "pollen.testsuite.socketFamily";
 
     private static final int THREADS = 4;
 
@@ -74,32 +95,62 @@ public final class PollenTransports {
         return selected;
     }
 
-    /** Pollen x Pollen, Pollen server x NIO client, NIO server x Pollen client. */
+    /** True when the socket tests run over Unix domain sockets ({@value #FAMILY_PROPERTY}{@code =unix}). */
+    public static boolean isUnixFamily() {
+        String family = System.getProperty(FAMILY_PROPERTY, "inet").trim().toLowerCase(Locale.ROOT);
+        switch (family) {
+            case "inet":
+            case "":
+                return false;
+            case "unix":
+                return true;
+            default:
+                throw new IllegalStateException("Unknown -D" + FAMILY_PROPERTY + "=" + family + "; known: inet, unix");
+        }
+    }
+
+    /**
+     * Where a test binds its server: a fresh socket path (no file there yet) for the unix family, else loopback
+     * on an ephemeral port (Netty's default).
+     */
+    public static SocketAddress newSocketAddress() {
+        if (!isUnixFamily()) {
+            return new InetSocketAddress(NetUtil.LOCALHOST, 0);
+        }
+        return UnixDomainSocketAddress.of(SocketDir.DIR.resolve("s" + SocketDir.COUNTER.incrementAndGet() + ".sock"));
+    }
+
+    /** Pollen x Pollen, Pollen server x NIO client, NIO server x Pollen client, in the selected family. */
     public static List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socket() {
         current();
+        boolean unix = isUnixFamily();
+        BootstrapFactory<ServerBootstrap> pollenServer = unix ? DomainHolder.POLLEN_SERVER : Holder.POLLEN_SERVER;
+        BootstrapFactory<Bootstrap> pollenClient = unix ? DomainHolder.POLLEN_CLIENT : Holder.POLLEN_CLIENT;
         List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> combos = new ArrayList<>(3);
-        combos.add(combo(Holder.POLLEN_SERVER, Holder.POLLEN_CLIENT));
-        combos.add(combo(Holder.POLLEN_SERVER, Holder.NIO_CLIENT));
-        combos.add(combo(Holder.NIO_SERVER, Holder.POLLEN_CLIENT));
+        combos.add(combo(pollenServer, pollenClient));
+        combos.add(combo(pollenServer, unix ? DomainHolder.NIO_CLIENT : Holder.NIO_CLIENT));
+        combos.add(combo(unix ? DomainHolder.NIO_SERVER : Holder.NIO_SERVER, pollenClient));
         return combos;
     }
 
-    /** Pollen server bootstraps only (for {@code AbstractServerSocketTest}). */
+    /** Pollen server bootstraps only (for {@code AbstractServerSocketTest}), in the selected family. */
     public static List<BootstrapFactory<ServerBootstrap>> serverSocket() {
         current();
-        return List.of(Holder.POLLEN_SERVER);
+        return List.of(isUnixFamily() ? DomainHolder.POLLEN_SERVER : Holder.POLLEN_SERVER);
     }
 
-    /** Pollen client bootstraps only (for {@code AbstractClientSocketTest}). */
+    /** Pollen client bootstraps only (for {@code AbstractClientSocketTest}), in the selected family. */
     public static List<BootstrapFactory<Bootstrap>> clientSocket() {
         current();
-        return List.of(Holder.POLLEN_CLIENT);
+        return List.of(isUnixFamily() ? DomainHolder.POLLEN_CLIENT : Holder.POLLEN_CLIENT);
     }
 
     /** Whether {@code channel} belongs to the transport under test (as opposed to the NIO peer). */
     public static boolean isPollenChannel(Channel channel) {
         PollenTransportPermutation p = current();
-        return p.socketChannelClass().isInstance(channel) || p.serverSocketChannelClass().isInstance(channel);
+        return Stream.of(p.socketChannelClass(), p.serverSocketChannelClass(), p.domainSocketChannelClass(),
+                        p.serverDomainSocketChannelClass(), p.domainDatagramChannelClass())
+                .anyMatch(type -> type != null && type.isInstance(channel));
     }
 
     private static <S extends AbstractBootstrap<?, ?>, C extends AbstractBootstrap<?, ?>> BootstrapComboFactory<S, C>
@@ -123,7 +174,7 @@ public final class PollenTransports {
     }
 
     private static BootstrapFactory<ServerBootstrap> server(
-            String name, EventLoopGroup group, Class<? extends ServerSocketChannel> type) {
+            String name, EventLoopGroup group, Class<? extends ServerChannel> type) {
         return new BootstrapFactory<>() {
             @Override
             public ServerBootstrap newInstance() {
@@ -138,7 +189,7 @@ public final class PollenTransports {
     }
 
     private static BootstrapFactory<Bootstrap> client(
-            String name, EventLoopGroup group, Class<? extends SocketChannel> type) {
+            String name, EventLoopGroup group, Class<? extends Channel> type) {
         return new BootstrapFactory<>() {
             @Override
             public Bootstrap newInstance() {
@@ -193,6 +244,49 @@ public final class PollenTransports {
         private static EventLoopGroup group(String threadName, IoHandlerFactory factory) {
             // Daemon threads, never shut down: shared by all test classes of the fork, as in Netty's testsuite.
             return new MultiThreadIoEventLoopGroup(THREADS, new DefaultThreadFactory(threadName, true), factory);
+        }
+    }
+
+    /** The Unix domain bootstraps; created on first use, and only in the unix family. */
+    private static final class DomainHolder {
+        static final BootstrapFactory<ServerBootstrap> POLLEN_SERVER = server(Holder.CURRENT.name() + "-uds",
+                Holder.POLLEN_GROUP, required(Holder.CURRENT.serverDomainSocketChannelClass(), "server"));
+        static final BootstrapFactory<Bootstrap> POLLEN_CLIENT = client(Holder.CURRENT.name() + "-uds",
+                Holder.POLLEN_GROUP, required(Holder.CURRENT.domainSocketChannelClass(), "stream"));
+        static final BootstrapFactory<ServerBootstrap> NIO_SERVER =
+                server("nio-uds", Holder.NIO_GROUP, NioServerDomainSocketChannel.class);
+        static final BootstrapFactory<Bootstrap> NIO_CLIENT =
+                client("nio-uds", Holder.NIO_GROUP, NioDomainSocketChannel.class);
+
+        private static <T> T required(T type, String what) {
+            if (type == null) {
+                throw new IllegalStateException("Pollen transport '" + Holder.CURRENT.name() + "' has no Unix domain "
+                        + what + " channel, but -D" + FAMILY_PROPERTY + "=unix asks for one");
+            }
+            return type;
+        }
+    }
+
+    /** One directory per JVM for the socket paths; listeners delete their files, the hook cleans up the rest. */
+    private static final class SocketDir {
+        static final AtomicInteger COUNTER = new AtomicInteger();
+        static final Path DIR = create();
+
+        private static Path create() {
+            try {
+                Path dir = Files.createTempDirectory("pollen-uds");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try (Stream<Path> files = Files.list(dir)) {
+                        files.forEach(f -> f.toFile().delete());
+                    } catch (IOException ignored) {
+                        // Best effort.
+                    }
+                    dir.toFile().delete();
+                }));
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a directory for Unix socket paths", e);
+            }
         }
     }
 }

@@ -5,16 +5,14 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.socket.AbstractSocketReuseFdTest;
-import io.netty.util.NetUtil;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
 /**
  * 100 connections opened and closed concurrently, so file descriptors are recycled while events for their
  * previous owners may still be pending. Netty leaves the address abstract (its epoll module also runs it over
- * domain sockets); Pollen runs it over TCP loopback.
+ * domain sockets); Pollen runs it over TCP loopback, and over Unix domain sockets in the unix family run.
  */
 class PollenSocketReuseFdTest extends AbstractSocketReuseFdTest {
     @Override
@@ -24,6 +22,6 @@ class PollenSocketReuseFdTest extends AbstractSocketReuseFdTest {
 
     @Override
     protected SocketAddress newSocketAddress() {
-        return new InetSocketAddress(NetUtil.LOCALHOST, 0);
+        return PollenTransports.newSocketAddress();
     }
 }

@@ -18,7 +18,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
-import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -273,7 +273,9 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
                 setInterest(Readiness.INTEREST_WRITE);
             }
             success = true;
+            // The port may only now be chosen (IP_BIND_ADDRESS_NO_PORT): drop Netty's cached value.
             local = socket.localAddress();
+            invalidateLocalAddress();
             return connected;
         } finally {
             if (!success) {
@@ -293,7 +295,7 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
     }
 
     protected static boolean isAllowHalfClosure(ChannelConfig config) {
-        return config instanceof SocketChannelConfig && ((SocketChannelConfig) config).isAllowHalfClosure();
+        return config instanceof DuplexChannelConfig && ((DuplexChannelConfig) config).isAllowHalfClosure();
     }
 
     final boolean shouldBreakReadReady(ChannelConfig config) {

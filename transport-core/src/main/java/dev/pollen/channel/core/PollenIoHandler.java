@@ -12,7 +12,6 @@ import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -59,6 +58,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private int registrations;
 
     private IovArray iovArray;
+    private DatagramPacketArray datagramReads;
+    private DatagramPacketArray datagramWrites;
     private ByteBuffer scratch;
 
     // Counters: plain fields written on the loop thread only, but for the wake-ups other threads write.
@@ -276,6 +277,12 @@ public abstract class PollenIoHandler implements IoHandler {
         if (iovArray != null) {
             iovArray.release();
         }
+        if (datagramReads != null) {
+            datagramReads.release();
+        }
+        if (datagramWrites != null) {
+            datagramWrites.release();
+        }
         if (scratch != null) {
             PlatformDependent.freeDirectBuffer(scratch);
         }
@@ -343,6 +350,20 @@ public abstract class PollenIoHandler implements IoHandler {
         IovArray a = iovArray;
         if (a == null) {
             a = iovArray = new IovArray();
+        }
+        return a.clear();
+    }
+
+    /** The loop's datagram packet array for batched reads or writes (loop thread only). */
+    final DatagramPacketArray datagramArray(boolean forRead) {
+        DatagramPacketArray a = forRead ? datagramReads : datagramWrites;
+        if (a == null) {
+            a = new DatagramPacketArray();
+            if (forRead) {
+                datagramReads = a;
+            } else {
+                datagramWrites = a;
+            }
         }
         return a.clear();
     }

@@ -1,26 +1,136 @@
 package dev.pollen.channel.core;
 
+import io.netty.channel.ChannelException;
+
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.channels.UnsupportedAddressTypeException;
 
-/** Unix domain socket addressing for {@link PollenSocket}. */
-final class UnixSockets {
+/**
+ * Unix domain sockets for {@link PollenSocket}: creation, and addressing with
+ * {@link UnixDomainSocketAddress} (a file system path, as Netty's NIO transport uses) or
+ * {@link AbstractNamespaceAddress} (Linux only).
+ */
+public final class UnixSockets {
+    /** Paths are encoded as the JDK encodes file names, so that NIO peers find the same file. */
+    private static final Charset PATH_CHARSET = pathCharset();
+    private static final UnixDomainSocketAddress UNNAMED = UnixDomainSocketAddress.of("");
+    private static final int ADDR_BUF = 256;
+
     private UnixSockets() {
     }
 
+    private static Charset pathCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    /** A new non-blocking Unix stream socket. */
+    public static PollenSocket newStreamSocket() {
+        return newSocket(NativeUnix.STREAM);
+    }
+
+    /** A new non-blocking Unix datagram socket. */
+    public static PollenSocket newDatagramSocket() {
+        return newSocket(NativeUnix.DGRAM);
+    }
+
+    private static PollenSocket newSocket(int type) {
+        int fd = NativeUnix.newSocket(type);
+        if (fd < 0) {
+            throw new ChannelException(Errors.newIOException("socket", fd));
+        }
+        return new PollenSocket(fd, PollenSocket.FAMILY_UNIX);
+    }
+
+    /** The raw sun_path bytes of an address; throws for other address types or an empty path. */
+    static byte[] encode(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            String path = ((UnixDomainSocketAddress) address).getPath().toString();
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("empty Unix domain socket path");
+            }
+            return path.getBytes(PATH_CHARSET);
+        }
+        if (address instanceof AbstractNamespaceAddress) {
+            if (!"linux".equals(NativeLibrary.os())) {
+                throw new UnsupportedAddressTypeException();
+            }
+            return ((AbstractNamespaceAddress) address).sunPath();
+        }
+        throw new UnsupportedAddressTypeException();
+    }
+
+    static SocketAddress decode(byte[] a, int len) {
+        if (len <= 0) {
+            return UNNAMED;
+        }
+        if (a[0] == 0) {
+            byte[] name = new byte[len - 1];
+            System.arraycopy(a, 1, name, 0, name.length);
+            return AbstractNamespaceAddress.of(name);
+        }
+        return UnixDomainSocketAddress.of(new String(a, 0, len, PATH_CHARSET));
+    }
+
     static void bind(PollenSocket socket, SocketAddress local) throws IOException {
-        throw new UnsupportedOperationException("bind(..) failed: Unix domain sockets are not supported yet");
+        int rc = NativeUnix.bind(socket.intValue(), encode(local));
+        if (rc < 0) {
+            throw Errors.newIOException("bind", rc);
+        }
     }
 
     static boolean connect(PollenSocket socket, SocketAddress remote) throws IOException {
-        throw new UnsupportedOperationException("connect(..) failed: Unix domain sockets are not supported yet");
+        int rc = NativeUnix.connect(socket.intValue(), encode(remote));
+        if (rc < 0) {
+            throw Errors.newIOException("connect", rc);
+        }
+        return rc == 1;
     }
 
     static SocketAddress localAddress(PollenSocket socket) {
-        return null;
+        byte[] a = new byte[ADDR_BUF];
+        int rc = NativeUnix.localAddress(socket.intValue(), a);
+        return rc < 0 ? null : decode(a, rc);
     }
 
     static SocketAddress remoteAddress(PollenSocket socket) {
-        return null;
+        byte[] a = new byte[ADDR_BUF];
+        int rc = NativeUnix.remoteAddress(socket.intValue(), a);
+        return rc < 0 ? null : decode(a, rc);
+    }
+
+    /** The connected peer's credentials. */
+    public static PeerCredentials peerCredentials(PollenSocket socket) throws IOException {
+        int[] out = new int[2 + 64];
+        int rc = NativeUnix.peerCredentials(socket.intValue(), out);
+        if (rc < 0) {
+            throw Errors.newIOException("getsockopt", rc);
+        }
+        int[] gids = new int[rc];
+        System.arraycopy(out, 2, gids, 0, rc);
+        return new PeerCredentials(out[0], out[1], gids);
+    }
+
+    /** Removes the file a listener was bound to, if the address is a path; never throws. */
+    static void deleteSocketFile(SocketAddress local) {
+        if (local instanceof UnixDomainSocketAddress) {
+            Path path = ((UnixDomainSocketAddress) local).getPath();
+            if (!path.toString().isEmpty()) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException | SecurityException ignored) {
+                    // Someone else's file now, or already gone.
+                }
+            }
+        }
     }
 }

@@ -58,6 +58,10 @@ public final class EpollSocketChannel extends AbstractPollenStreamChannel implem
 
     /** Fills {@code info} with the connection's TCP_INFO now (reuse it to avoid allocation). */
     public EpollTcpInfo tcpInfo(EpollTcpInfo info) {
+        if (!isOpen()) {
+            // The descriptor number may already belong to another socket.
+            throw new io.netty.channel.ChannelException(new java.nio.channels.ClosedChannelException());
+        }
         try {
             info.fill(fd());
             return info;

@@ -109,7 +109,12 @@ final class Splicer {
         if (t.outOffset >= 0) {
             t.outOffset += n;
         }
-        return t.inPipe == 0;
+        if (t.inPipe != 0) {
+            // Partly written: the source may have nothing more to say, so come back by ourselves.
+            scheduleRetry();
+            return false;
+        }
+        return true;
     }
 
     private void scheduleRetry() {

@@ -1,0 +1,130 @@
+package dev.pollen.channel.epoll;
+
+import dev.pollen.channel.core.PollenIoHandler;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An epoll group whose select strategy always answers {@link SelectStrategy#BUSY_WAIT}: the loop
+ * spins on non-blocking waits, yet echoes, runs tasks from other threads, and never needs a wake-up.
+ * No timing thresholds: every wait is bounded only by a generous timeout.
+ */
+class EpollBusyWaitTest {
+    private static EventLoopGroup group;
+
+    @BeforeAll
+    static void setUp() {
+        group = new MultiThreadIoEventLoopGroup(1,
+                EpollIoHandler.newFactory(() -> (selectSupplier, hasTasks) -> SelectStrategy.BUSY_WAIT));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        EpollTestSupport.shutdown(group);
+    }
+
+    private static PollenIoHandler handler(EventLoop loop) throws Exception {
+        return EpollTestSupport.onLoop(loop, PollenIoHandler::current);
+    }
+
+    @Test
+    void echoes() throws Exception {
+        Channel server = EpollTestSupport.echoServer(group);
+        byte[] data = new byte[256 * 1024];
+        new Random(7).nextBytes(data);
+        EpollTestSupport.Collector collector = new EpollTestSupport.Collector(data.length);
+        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                .option(EpollChannelOption.SO_BUSY_POLL, 50)
+                .handler(collector)
+                .connect(server.localAddress()).sync().channel();
+        try {
+            assertEquals(50, client.config().getOption(EpollChannelOption.SO_BUSY_POLL));
+            for (int off = 0; off < data.length; off += 8192) {
+                client.write(Unpooled.wrappedBuffer(data, off, 8192));
+            }
+            client.flush();
+            assertArrayEquals(data, collector.done.get(30, TimeUnit.SECONDS));
+        } finally {
+            client.close().sync();
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void runsTasksFromOtherThreads() throws Exception {
+        EventLoop loop = group.next();
+        int threads = 4;
+        int perThread = 500;
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(threads * perThread);
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    loop.execute(() -> {
+                        assertTrue(loop.inEventLoop());
+                        ran.incrementAndGet();
+                        done.countDown();
+                    });
+                }
+            }, "submitter-" + t);
+            submitters.add(th);
+            th.start();
+        }
+        for (Thread th : submitters) {
+            th.join(10_000);
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS), "tasks ran: " + ran.get());
+        assertEquals(threads * perThread, ran.get());
+
+        // Scheduled tasks too.
+        Future<Integer> scheduled = loop.schedule(() -> 42, 1, TimeUnit.MILLISECONDS);
+        assertEquals(42, scheduled.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void waitsGrowWithoutBlockingAndNeedNoWakeups() throws Exception {
+        EventLoop loop = group.next();
+        PollenIoHandler h = handler(loop);
+        assertNotNull(h);
+        assertTrue(h instanceof EpollIoHandler, String.valueOf(h));
+        long before = EpollTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
+        // No task and no I/O is given to the loop while we watch: a sleeping loop would stay put,
+        // a busy-waiting one keeps polling. (Racy read of a loop-thread counter: only growth matters.)
+        long seen = before;
+        for (int i = 0; i < 10_000 && seen < before + 1000; i++) {
+            Thread.sleep(1);
+            seen = h.waitCount();
+        }
+        assertTrue(seen >= before + 1000, "the loop stopped polling: " + before + " -> " + seen);
+        long after = EpollTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
+        assertTrue(after > before);
+
+        // Tasks from other threads never had to wake the loop: it was never asleep.
+        for (int i = 0; i < 100; i++) {
+            loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(0, EpollTestSupport.wakeups(loop), "a busy-waiting loop was woken: " + h);
+    }
+}
