@@ -10,7 +10,6 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannelConfig;
 
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -167,19 +166,11 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
     }
 
     final int getSocketOption(int option) {
-        try {
-            return socket.getOption(option);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return socket.getOptionOrThrow(option);
     }
 
     final void setSocketOption(int option, int value) {
-        try {
-            socket.setOption(option, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        socket.setOptionOrThrow(option, value);
     }
 
     /** Reads a datagram option ({@code OPT_*}); a failure (e.g. not on this platform) is a ChannelException. */

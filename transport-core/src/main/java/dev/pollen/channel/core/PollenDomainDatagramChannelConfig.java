@@ -1,11 +1,9 @@
 package dev.pollen.channel.core;
 
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
 
-import java.io.IOException;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.SO_RCVBUF;
@@ -55,19 +53,11 @@ public class PollenDomainDatagramChannelConfig extends DefaultChannelConfig {
     }
 
     private int get(int option) {
-        try {
-            return socket.getOption(option);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return socket.getOptionOrThrow(option);
     }
 
     private void set(int option, int value) {
-        try {
-            socket.setOption(option, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        socket.setOptionOrThrow(option, value);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
@@ -10,7 +9,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.internal.ObjectUtil;
 
-import java.io.IOException;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
@@ -104,19 +102,11 @@ public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implem
     }
 
     private int get(int option) {
-        try {
-            return socket.getOption(option);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return socket.getOptionOrThrow(option);
     }
 
     private void set(int option, int value) {
-        try {
-            socket.setOption(option, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        socket.setOptionOrThrow(option, value);
     }
 
     @Override

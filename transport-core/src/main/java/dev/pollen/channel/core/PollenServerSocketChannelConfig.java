@@ -1,7 +1,6 @@
 package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
@@ -11,7 +10,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
 
-import java.io.IOException;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.SO_BACKLOG;
@@ -75,19 +73,11 @@ public class PollenServerSocketChannelConfig extends DefaultChannelConfig implem
     }
 
     private int get(int option) {
-        try {
-            return socket.getOption(option);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return socket.getOptionOrThrow(option);
     }
 
     private void set(int option, int value) {
-        try {
-            socket.setOption(option, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        socket.setOptionOrThrow(option, value);
     }
 
     @Override

@@ -46,6 +46,10 @@ public final class PollenSocket {
     public static final int SO_BUSY_POLL = 22;
     public static final int IP_FREEBIND = 23;
     public static final int IP_TRANSPARENT = 24;
+    /** macOS and FreeBSD only (ENOPROTOOPT elsewhere). */
+    public static final int TCP_NOPUSH = 25;
+    /** macOS and FreeBSD only (ENOPROTOOPT elsewhere: Linux cannot set it). */
+    public static final int SO_SNDLOWAT = 26;
 
     private static volatile Boolean ipv6;
 
@@ -340,6 +344,24 @@ public final class PollenSocket {
             throw Errors.newIOException("getsockopt", rc);
         }
         return out[0];
+    }
+
+    /** {@link #getOption} for config classes: a failure becomes a {@link ChannelException}. */
+    public int getOptionOrThrow(int option) {
+        try {
+            return getOption(option);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
+
+    /** {@link #setOption} for config classes: a failure becomes a {@link ChannelException}. */
+    public void setOptionOrThrow(int option, int value) {
+        try {
+            setOption(option, value);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
     }
 
     /** Sets any option by the platform's level and name, as raw bytes. */

@@ -1,7 +1,6 @@
 package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
@@ -9,7 +8,6 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannelConfig;
 
-import java.io.IOException;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
@@ -116,19 +114,11 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
     }
 
     final int get(int option) {
-        try {
-            return socket.getOption(option);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return socket.getOptionOrThrow(option);
     }
 
     final void set(int option, int value) {
-        try {
-            socket.setOption(option, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        socket.setOptionOrThrow(option, value);
     }
 
     @Override
