@@ -52,6 +52,9 @@ enum pollen_option {
     POLLEN_SO_BUSY_POLL,
     POLLEN_IP_FREEBIND,
     POLLEN_IP_TRANSPARENT,
+    /* macOS and FreeBSD only: -ENOPROTOOPT elsewhere (Linux cannot set SO_SNDLOWAT). */
+    POLLEN_TCP_NOPUSH,
+    POLLEN_SO_SNDLOWAT,
     POLLEN_OPTION_MAX
 };
 

@@ -332,6 +332,10 @@ static int option_key(int option, int *level, int *name) {
     case POLLEN_IP_FREEBIND: *level = IPPROTO_IP; *name = IP_FREEBIND; return 1;
     case POLLEN_IP_TRANSPARENT: *level = IPPROTO_IP; *name = IP_TRANSPARENT; return 1;
 #endif
+#if defined(__APPLE__) || defined(__FreeBSD__)
+    case POLLEN_TCP_NOPUSH: *level = IPPROTO_TCP; *name = TCP_NOPUSH; return 1;
+    case POLLEN_SO_SNDLOWAT: *level = SOL_SOCKET; *name = SO_SNDLOWAT; return 1;
+#endif
     default: return 0;
     }
 }

@@ -72,7 +72,8 @@ public final class PollenTransports {
     private static final int THREADS = 4;
 
     private static final Map<String, Supplier<PollenTransportPermutation>> REGISTRY = Map.of(
-            "epoll", EpollTransportPermutation::new);
+            "epoll", EpollTransportPermutation::new,
+            "kqueue", KQueueTransportPermutation::new);
 
     private static PollenTransportPermutation selected;
     private static RuntimeException selectionFailure;

@@ -1,0 +1,76 @@
+package dev.pollen.channel.kqueue;
+
+import dev.pollen.channel.core.PollerBackend;
+
+/** The kqueue binding of the poller contract; natives registered by libpollen_transport_native_kqueue. */
+final class KQueueNative implements PollerBackend {
+    static final KQueueNative INSTANCE = new KQueueNative();
+
+    private static final String[] FLAG_NAMES = {"EVFILT_READ", "EVFILT_WRITE", "EV_EOF"};
+
+    private KQueueNative() {
+    }
+
+    static native long pollerCreate(int capacity);
+
+    static native int pollerCtl(long poller, int op, int fd, int interest, long token);
+
+    static native int pollerWait(long poller, long events, int max, long timeoutNanos);
+
+    static native int pollerWake(long poller);
+
+    static native int pollerClose(long poller);
+
+    static native int pollerCapabilities();
+
+    @Override
+    public String name() {
+        return "kqueue";
+    }
+
+    @Override
+    public int capabilities() {
+        return pollerCapabilities();
+    }
+
+    @Override
+    public long create(int capacity) {
+        return pollerCreate(capacity);
+    }
+
+    @Override
+    public int ctl(long poller, int op, int fd, int interest, long token) {
+        return pollerCtl(poller, op, fd, interest, token);
+    }
+
+    @Override
+    public int wait(long poller, long eventsAddress, int max, long timeoutNanos) {
+        return pollerWait(poller, eventsAddress, max, timeoutNanos);
+    }
+
+    @Override
+    public int wake(long poller) {
+        return pollerWake(poller);
+    }
+
+    @Override
+    public int close(long poller) {
+        return pollerClose(poller);
+    }
+
+    /**
+     * READ is a level-triggered EVFILT_READ, WRITE an EVFILT_WRITE; READ_CLOSED is EV_EOF on the
+     * read filter (with READ_CLOSED alone, EVFILT_READ is registered with EV_CLEAR and only its
+     * EV_EOF is delivered).
+     */
+    @Override
+    public String nativeInterestNames(int interest) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < FLAG_NAMES.length; i++) {
+            if ((interest & (1 << i)) != 0) {
+                sb.append(sb.length() == 0 ? "" : "|").append(FLAG_NAMES[i]);
+            }
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
+    }
+}

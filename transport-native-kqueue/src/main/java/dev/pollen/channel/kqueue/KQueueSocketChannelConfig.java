@@ -1,0 +1,50 @@
+package dev.pollen.channel.kqueue;
+
+import dev.pollen.channel.core.PollenSocket;
+import dev.pollen.channel.core.PollenSocketChannelConfig;
+import io.netty.channel.ChannelOption;
+
+/**
+ * {@link PollenSocketChannelConfig} plus the BSD TCP options of {@link KQueueChannelOption}
+ * (TCP_NOPUSH, SO_SNDLOWAT); where the OS lacks them they are absent from {@link #getOptions()}
+ * and setting or reading them throws an {@link UnsupportedOperationException}.
+ */
+public final class KQueueSocketChannelConfig extends PollenSocketChannelConfig {
+    KQueueSocketChannelConfig(KQueueSocketChannel channel, PollenSocket socket) {
+        super(channel, socket);
+        if (BsdOptions.BSD) {
+            nativeOptions.addBoolean(KQueueChannelOption.TCP_NOPUSH, PollenSocket.TCP_NOPUSH)
+                    .addInteger(KQueueChannelOption.SO_SNDLOWAT, PollenSocket.SO_SNDLOWAT, 0);
+        }
+    }
+
+    @Override
+    public <T> T getOption(ChannelOption<T> option) {
+        BsdOptions.check(option);
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        BsdOptions.check(option);
+        return super.setOption(option, value);
+    }
+
+    public boolean isTcpNoPush() {
+        return getOption(KQueueChannelOption.TCP_NOPUSH);
+    }
+
+    public KQueueSocketChannelConfig setTcpNoPush(boolean on) {
+        setOption(KQueueChannelOption.TCP_NOPUSH, on);
+        return this;
+    }
+
+    public int getSndLowAt() {
+        return getOption(KQueueChannelOption.SO_SNDLOWAT);
+    }
+
+    public KQueueSocketChannelConfig setSndLowAt(int bytes) {
+        setOption(KQueueChannelOption.SO_SNDLOWAT, bytes);
+        return this;
+    }
+}
