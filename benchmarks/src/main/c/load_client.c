@@ -1,0 +1,561 @@
+/*
+ * Pollen benchmarks: the load client.
+ *
+ * Drives several servers at once with the same load, from one thread and one epoll set, and
+ * validates every byte it gets back. Usage:
+ *
+ *   load_client -w http|echo|churn|udp [options] NAME=PORT [NAME=PORT ...]
+ *
+ *   -n N    connections (UDP: sockets) per server                      (default 64)
+ *   -p P    requests / messages / datagrams in flight per connection    (default 1)
+ *   -m M    message size in bytes for echo and udp                      (default 64)
+ *   -r R    churn: new connections per second per server, 0 = as fast as they complete
+ *   -d S    run S seconds (may be fractional), then report; 0 = until SIGTERM/SIGINT
+ *   -c CPU  pin to this CPU
+ *   -H IP   server address                                              (default 127.0.0.1)
+ *   -C      correctness mode: at the end print OK or FAIL per server, exit 1 on any FAIL
+ *           (a server fails if it made any error or did no work)
+ *
+ * Units of work: http requests answered, echo messages returned, churn connections completed
+ * (connect, one HTTP request, its response, the server's close), udp datagrams returned.
+ * On SIGUSR1 (and at the end) it prints, per server, a line
+ *   snap SEQ ELAPSED_NS NAME UNITS BYTES ERRORS LOST
+ * with counts since the start; a harness diffs two snapshots to get the work of an interval.
+ * "http" expects the plaintext response of ref_server.c / PlaintextResponse.java; its Date value
+ * is checked for shape only.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum workload { W_HTTP, W_ECHO, W_CHURN, W_UDP };
+enum state { S_CONNECTING, S_OPEN, S_AWAIT_EOF };
+
+struct target {
+    char name[64];
+    struct sockaddr_in addr;
+    uint64_t units, bytes, errors, lost;
+    double tokens;          /* churn rate limit */
+    int starts_owed;        /* churn: connections to open when tokens allow */
+    int reported_errors;
+};
+
+struct conn {
+    int fd;
+    struct target *t;
+    enum state state;
+    uint32_t interest;
+    size_t owed;            /* bytes still to send */
+    uint64_t sent;          /* stream position of the next byte to send */
+    uint64_t received;      /* stream position of the next byte expected */
+    int inflight;           /* udp */
+    uint64_t last_recv_ns;  /* udp */
+};
+
+static enum workload workload;
+static int conns_per_target = 64, depth = 1, msg_size = 64, churn_rate;
+static double duration;
+static int check_mode;
+static struct target *targets;
+static int ntargets;
+static int epfd;
+
+/* What is sent: a buffer with period `period`, long enough to send `owed` bytes from any phase. */
+static char *sbuf;
+static size_t period, sbuf_len;
+/* What comes back (http, churn): one response, with a hole for the Date value. */
+static const char RESPONSE[] = "HTTP/1.1 200 OK\r\nServer: pollen-bench\r\nDate: "
+                               "Sun, 06 Nov 1994 08:49:37 GMT"
+                               "\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!";
+static const char REQUEST[] = "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Accept: text/plain,text/html;q=0.9,*/*;q=0.8\r\nConnection: keep-alive\r\n\r\n";
+#define RESPONSE_LEN (sizeof(RESPONSE) - 1)
+static size_t hole_off, hole_len = 29;
+
+static volatile sig_atomic_t want_snapshot, want_stop;
+static uint64_t start_ns;
+static int snap_seq;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+    perror(what);
+    exit(2);
+}
+
+static void on_signal(int sig)
+{
+    if (sig == SIGUSR1)
+        want_snapshot = 1;
+    else
+        want_stop = 1;
+}
+
+static void error_at(struct target *t, const char *what)
+{
+    t->errors++;
+    if (t->reported_errors++ < 5)
+        fprintf(stderr, "load_client: %s: %s\n", t->name, what);
+}
+
+static void set_interest(struct conn *c, uint32_t events)
+{
+    if (c->interest == events)
+        return;
+    struct epoll_event ev = { .events = events, .data.ptr = c };
+    if (epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+        die("epoll_ctl");
+    c->interest = events;
+}
+
+static void open_conn(struct conn *c)
+{
+    int udp = workload == W_UDP;
+    c->fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c->fd < 0)
+        die("socket");
+    if (!udp) {
+        int one = 1;
+        setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    c->state = S_CONNECTING;
+    c->owed = 0;
+    c->sent = c->received = 0;
+    c->inflight = 0;
+    c->last_recv_ns = now_ns();
+    if (connect(c->fd, (struct sockaddr *)&c->t->addr, sizeof(c->t->addr)) < 0 && errno != EINPROGRESS) {
+        /* Counted, then retried through the normal path: the next writable event reports it. */
+    }
+    c->interest = EPOLLOUT;
+    struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = c };
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0)
+        die("epoll_ctl");
+}
+
+/* Closes a connection; `reset` sends RST so that no TIME_WAIT stays behind on either side. */
+static void close_conn(struct conn *c, int reset)
+{
+    if (reset) {
+        struct linger l = { .l_onoff = 1, .l_linger = 0 };
+        setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+    }
+    close(c->fd);
+    c->fd = -1;
+}
+
+/* Churn: open now if the rate allows, else later. */
+static void churn_next(struct conn *c)
+{
+    if (churn_rate > 0 && c->t->tokens < 1) {
+        c->t->starts_owed++;
+        return;
+    }
+    if (churn_rate > 0)
+        c->t->tokens -= 1;
+    open_conn(c);
+}
+
+static void fail_conn(struct conn *c, const char *what)
+{
+    error_at(c->t, what);
+    close_conn(c, 1);
+    if (want_stop)
+        return;
+    if (workload == W_CHURN)
+        churn_next(c);
+    else
+        open_conn(c);
+}
+
+/* Sends what is owed; returns -1 if the connection failed. */
+static int send_owed(struct conn *c)
+{
+    while (c->owed > 0) {
+        size_t phase = (size_t)(c->sent % period);
+        size_t n = c->owed < sbuf_len - phase ? c->owed : sbuf_len - phase;
+        ssize_t w = send(c->fd, sbuf + phase, n, MSG_NOSIGNAL);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                break;
+            return -1;
+        }
+        c->owed -= (size_t)w;
+        c->sent += (uint64_t)w;
+    }
+    set_interest(c, EPOLLIN | (c->owed > 0 ? EPOLLOUT : 0));
+    return 0;
+}
+
+static int date_byte_ok(char sample, char got)
+{
+    if (sample >= '0' && sample <= '9')
+        return got >= '0' && got <= '9';
+    if ((sample >= 'A' && sample <= 'Z') || (sample >= 'a' && sample <= 'z'))
+        return (got >= 'A' && got <= 'Z') || (got >= 'a' && got <= 'z');
+    return got == sample;
+}
+
+/* Checks p[0, n) against the responses expected from stream position c->received on; returns
+ * the number of responses completed, or -1 on a mismatch. */
+static long check_http(struct conn *c, const char *p, size_t n)
+{
+    long done = 0;
+    size_t off = (size_t)(c->received % RESPONSE_LEN);
+    while (n > 0) {
+        size_t seg = RESPONSE_LEN - off < n ? RESPONSE_LEN - off : n;
+        for (size_t i = 0; i < seg;) {
+            size_t at = off + i;
+            if (at >= hole_off && at < hole_off + hole_len) {
+                if (!date_byte_ok(RESPONSE[at], p[i]))
+                    return -1;
+                i++;
+                continue;
+            }
+            size_t stop = at < hole_off ? hole_off : RESPONSE_LEN;
+            size_t run = stop - at < seg - i ? stop - at : seg - i;
+            if (memcmp(p + i, RESPONSE + at, run) != 0)
+                return -1;
+            i += run;
+        }
+        p += seg;
+        n -= seg;
+        off += seg;
+        if (off == RESPONSE_LEN) {
+            done++;
+            off = 0;
+        }
+    }
+    return done;
+}
+
+static void on_stream(struct conn *c, uint32_t events)
+{
+    struct target *t = c->t;
+    if (c->state == S_CONNECTING) {
+        int err = 0;
+        socklen_t len = sizeof(err);
+        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err != 0 || (events & (EPOLLERR | EPOLLHUP))) {
+            fail_conn(c, err ? strerror(err) : "connect failed");
+            return;
+        }
+        c->state = S_OPEN;
+        c->owed = workload == W_CHURN ? sizeof(REQUEST) - 1 : (size_t)depth * (workload == W_ECHO ? (size_t)msg_size : sizeof(REQUEST) - 1);
+        if (send_owed(c) < 0)
+            fail_conn(c, "send failed");
+        return;
+    }
+    if ((events & EPOLLOUT) && c->owed > 0 && send_owed(c) < 0) {
+        fail_conn(c, "send failed");
+        return;
+    }
+    if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+        return;
+    static char buf[65536];
+    ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR)
+            return;
+        fail_conn(c, strerror(errno));
+        return;
+    }
+    if (n == 0) {
+        if (c->state == S_AWAIT_EOF) {
+            t->units++;
+            close_conn(c, 1);
+            if (!want_stop)
+                churn_next(c);
+            return;
+        }
+        fail_conn(c, "connection closed by the server");
+        return;
+    }
+    t->bytes += (uint64_t)n;
+    if (workload == W_ECHO) {
+        /* The echoed stream must equal the sent stream, byte for byte. */
+        size_t phase = (size_t)(c->received % period);
+        if ((uint64_t)n > c->sent - c->received || memcmp(buf, sbuf + phase, (size_t)n) != 0) {
+            fail_conn(c, "echo mismatch");
+            return;
+        }
+        uint64_t before = c->received / (uint64_t)msg_size;
+        c->received += (uint64_t)n;
+        uint64_t done = c->received / (uint64_t)msg_size - before;
+        t->units += done;
+        c->owed += (size_t)done * (size_t)msg_size;
+    } else {
+        if (c->state == S_AWAIT_EOF) {
+            fail_conn(c, "data after the response");
+            return;
+        }
+        long done = check_http(c, buf, (size_t)n);
+        if (done < 0) {
+            fail_conn(c, "unexpected response bytes");
+            return;
+        }
+        c->received += (uint64_t)n;
+        if (workload == W_CHURN) {
+            if (done > 1) {
+                fail_conn(c, "more than one response");
+                return;
+            }
+            if (done == 1)
+                c->state = S_AWAIT_EOF;
+            return;
+        }
+        t->units += (uint64_t)done;
+        c->owed += (size_t)done * (sizeof(REQUEST) - 1);
+    }
+    if (c->owed > 0 && send_owed(c) < 0)
+        fail_conn(c, "send failed");
+}
+
+static void udp_send(struct conn *c)
+{
+    while (c->inflight < depth) {
+        ssize_t w = send(c->fd, sbuf, (size_t)msg_size, 0);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* EAGAIN or ICMP error: the loss timer retries */
+        }
+        c->inflight++;
+    }
+}
+
+static void on_udp(struct conn *c, uint32_t events)
+{
+    if (c->state == S_CONNECTING) {
+        c->state = S_OPEN;
+        set_interest(c, EPOLLIN);
+        udp_send(c);
+        return;
+    }
+    (void)events;
+    static char buf[65536];
+    for (;;) {
+        ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN)
+                error_at(c->t, strerror(errno));
+            break;
+        }
+        if (n != msg_size || memcmp(buf, sbuf, (size_t)n) != 0) {
+            error_at(c->t, "udp echo mismatch");
+            continue;
+        }
+        c->t->units++;
+        c->t->bytes += (uint64_t)n;
+        c->last_recv_ns = now_ns();
+        if (c->inflight > 0)
+            c->inflight--;
+    }
+    udp_send(c);
+}
+
+static void snapshot(const char *kind)
+{
+    uint64_t elapsed = now_ns() - start_ns;
+    snap_seq++;
+    for (int i = 0; i < ntargets; i++) {
+        struct target *t = &targets[i];
+        printf("%s %d %llu %s %llu %llu %llu %llu\n", kind, snap_seq, (unsigned long long)elapsed, t->name,
+               (unsigned long long)t->units, (unsigned long long)t->bytes, (unsigned long long)t->errors,
+               (unsigned long long)t->lost);
+    }
+    fflush(stdout);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: load_client -w http|echo|churn|udp [-n conns] [-p depth] [-m size] [-r rate]"
+                    " [-d seconds] [-c cpu] [-H ip] [-C] NAME=PORT...\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    const char *host = "127.0.0.1";
+    int cpu = -1, opt;
+    const char *w = NULL;
+    while ((opt = getopt(argc, argv, "w:n:p:m:r:d:c:H:C")) != -1) {
+        switch (opt) {
+        case 'w': w = optarg; break;
+        case 'n': conns_per_target = atoi(optarg); break;
+        case 'p': depth = atoi(optarg); break;
+        case 'm': msg_size = atoi(optarg); break;
+        case 'r': churn_rate = atoi(optarg); break;
+        case 'd': duration = atof(optarg); break;
+        case 'c': cpu = atoi(optarg); break;
+        case 'H': host = optarg; break;
+        case 'C': check_mode = 1; break;
+        default: usage();
+        }
+    }
+    if (!w || optind >= argc || conns_per_target < 1 || depth < 1 || msg_size < 1 || msg_size > 65507)
+        usage();
+    if (!strcmp(w, "http")) workload = W_HTTP;
+    else if (!strcmp(w, "echo")) workload = W_ECHO;
+    else if (!strcmp(w, "churn")) workload = W_CHURN;
+    else if (!strcmp(w, "udp")) workload = W_UDP;
+    else usage();
+
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof(set), &set) < 0)
+            die("sched_setaffinity");
+    }
+
+    ntargets = argc - optind;
+    targets = calloc((size_t)ntargets, sizeof(*targets));
+    if (!targets)
+        die("calloc");
+    for (int i = 0; i < ntargets; i++) {
+        struct target *t = &targets[i];
+        const char *arg = argv[optind + i], *eq = strchr(arg, '=');
+        if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(t->name))
+            usage();
+        memcpy(t->name, arg, (size_t)(eq - arg));
+        t->addr.sin_family = AF_INET;
+        t->addr.sin_port = htons((uint16_t)atoi(eq + 1));
+        if (inet_pton(AF_INET, host, &t->addr.sin_addr) != 1)
+            usage();
+        t->tokens = churn_rate > 0 ? churn_rate / 100.0 : 0;
+    }
+
+    /* The send buffer. */
+    hole_off = (size_t)(strstr(RESPONSE, "Date: ") - RESPONSE) + 6;
+    size_t max_owed;
+    if (workload == W_ECHO || workload == W_UDP) {
+        period = 251; /* a prime: a dropped, repeated or reordered piece shows */
+        max_owed = (size_t)depth * (size_t)msg_size;
+    } else {
+        period = sizeof(REQUEST) - 1;
+        max_owed = (size_t)depth * period;
+    }
+    sbuf_len = (max_owed / period + 2) * period;
+    sbuf = malloc(sbuf_len);
+    if (!sbuf)
+        die("malloc");
+    for (size_t i = 0; i < sbuf_len; i++)
+        sbuf[i] = workload == W_ECHO || workload == W_UDP ? (char)('!' + (i % period) % 90)
+                                                          : REQUEST[i % period];
+
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0)
+        die("epoll_create1");
+    int nconns = ntargets * conns_per_target;
+    struct conn *conns = calloc((size_t)nconns, sizeof(*conns));
+    if (!conns)
+        die("calloc");
+    start_ns = now_ns();
+    /* Interleave the targets so that none gets a head start. */
+    for (int k = 0; k < conns_per_target; k++)
+        for (int i = 0; i < ntargets; i++) {
+            struct conn *c = &conns[k * ntargets + i];
+            c->t = &targets[i];
+            c->fd = -1;
+            open_conn(c);
+        }
+
+    uint64_t end_ns = duration > 0 ? start_ns + (uint64_t)(duration * 1e9) : UINT64_MAX;
+    uint64_t last_tick = start_ns;
+    struct epoll_event events[512];
+    while (!want_stop) {
+        int n = epoll_wait(epfd, events, 512, 10);
+        if (n < 0 && errno != EINTR)
+            die("epoll_wait");
+        for (int i = 0; i < n; i++) {
+            struct conn *c = events[i].data.ptr;
+            if (c->fd < 0)
+                continue;
+            if (workload == W_UDP)
+                on_udp(c, events[i].events);
+            else
+                on_stream(c, events[i].events);
+        }
+        if (want_snapshot) {
+            want_snapshot = 0;
+            snapshot("snap");
+        }
+        uint64_t now = now_ns();
+        if (now >= end_ns)
+            break;
+        if (now - last_tick >= 10000000u) {
+            double dt = (double)(now - last_tick) / 1e9;
+            last_tick = now;
+            for (int i = 0; i < ntargets && churn_rate > 0; i++) {
+                struct target *t = &targets[i];
+                t->tokens += churn_rate * dt;
+                if (t->tokens > churn_rate / 10.0 + 1)
+                    t->tokens = churn_rate / 10.0 + 1;
+            }
+            for (int i = 0; i < nconns; i++) {
+                struct conn *c = &conns[i];
+                if (workload == W_CHURN && c->fd < 0 && c->t->starts_owed > 0 && c->t->tokens >= 1) {
+                    c->t->starts_owed--;
+                    c->t->tokens -= 1;
+                    open_conn(c);
+                }
+                /* UDP: datagrams not back within 200 ms are lost; send new ones. */
+                if (workload == W_UDP && c->state == S_OPEN && c->inflight > 0
+                    && now - c->last_recv_ns > 200000000u) {
+                    c->t->lost += (uint64_t)c->inflight;
+                    c->inflight = 0;
+                    c->last_recv_ns = now;
+                    udp_send(c);
+                }
+            }
+        }
+    }
+    snapshot("final");
+    if (!check_mode)
+        return 0;
+    int failed = 0;
+    for (int i = 0; i < ntargets; i++) {
+        struct target *t = &targets[i];
+        if (t->errors > 0 || t->units == 0) {
+            printf("FAIL %s: %llu %s, %llu errors\n", t->name, (unsigned long long)t->units,
+                   workload == W_CHURN ? "connections" : workload == W_HTTP ? "requests" : "messages",
+                   (unsigned long long)t->errors);
+            failed = 1;
+        } else {
+            printf("OK %s: %llu %s, %llu bytes\n", t->name, (unsigned long long)t->units,
+                   workload == W_CHURN ? "connections" : workload == W_HTTP ? "requests" : "messages",
+                   (unsigned long long)t->bytes);
+        }
+    }
+    return failed;
+}

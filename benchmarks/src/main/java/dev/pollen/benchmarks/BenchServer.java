@@ -1,0 +1,116 @@
+package dev.pollen.benchmarks;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One benchmark server: a single event-loop thread of the chosen transport serving four listeners
+ * (HTTP plaintext, TCP echo, connection churn, UDP echo). Prints its PID and ports, then runs until
+ * killed.
+ *
+ * <pre>java dev.pollen.benchmarks.BenchServer TRANSPORT [HOST]</pre>
+ * TRANSPORT is one of pollen-epoll, netty-epoll, netty-io_uring, netty-nio; HOST defaults to
+ * 127.0.0.1. Ports are chosen by the kernel unless -Dbench.httpPort/echoPort/churnPort/udpPort say.
+ */
+public final class BenchServer {
+    private BenchServer() {
+    }
+
+    /** The factory and channel classes of one transport. */
+    private record Transport(IoHandlerFactory factory, Class<? extends ServerChannel> server,
+                             Class<? extends DatagramChannel> datagram) {
+    }
+
+    private static Transport transport(String name) {
+        switch (name) {
+            case "pollen-epoll":
+                dev.pollen.channel.epoll.Epoll.ensureAvailability();
+                return new Transport(dev.pollen.channel.epoll.EpollIoHandler.newFactory(),
+                        dev.pollen.channel.epoll.EpollServerSocketChannel.class,
+                        dev.pollen.channel.epoll.EpollDatagramChannel.class);
+            case "netty-epoll":
+                io.netty.channel.epoll.Epoll.ensureAvailability();
+                return new Transport(io.netty.channel.epoll.EpollIoHandler.newFactory(),
+                        io.netty.channel.epoll.EpollServerSocketChannel.class,
+                        io.netty.channel.epoll.EpollDatagramChannel.class);
+            case "netty-io_uring":
+                io.netty.channel.uring.IoUring.ensureAvailability();
+                return new Transport(io.netty.channel.uring.IoUringIoHandler.newFactory(),
+                        io.netty.channel.uring.IoUringServerSocketChannel.class,
+                        io.netty.channel.uring.IoUringDatagramChannel.class);
+            case "netty-nio":
+                return new Transport(NioIoHandler.newFactory(), NioServerSocketChannel.class,
+                        NioDatagramChannel.class);
+            default:
+                throw new IllegalArgumentException("unknown transport " + name
+                        + " (pollen-epoll, netty-epoll, netty-io_uring, netty-nio)");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: BenchServer pollen-epoll|netty-epoll|netty-io_uring|netty-nio [host]");
+            System.exit(2);
+        }
+        Transport t = transport(args[0]);
+        String host = args.length > 1 ? args[1] : "127.0.0.1";
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, t.factory());
+        PlaintextResponse response = new PlaintextResponse();
+        // The Date header changes once a second, on the loop thread that reads it.
+        group.next().scheduleAtFixedRate(response::refresh, 1000 - System.currentTimeMillis() % 1000,
+                1000, TimeUnit.MILLISECONDS);
+
+        Channel http = listen(group, t, host, Integer.getInteger("bench.httpPort", 0),
+                () -> new HttpPlaintextHandler(response, false));
+        Channel echo = listen(group, t, host, Integer.getInteger("bench.echoPort", 0), EchoHandler::new);
+        Channel churn = listen(group, t, host, Integer.getInteger("bench.churnPort", 0),
+                () -> new HttpPlaintextHandler(response, true));
+        Channel udp = new Bootstrap().group(group).channel(t.datagram())
+                .handler(new UdpEchoHandler())
+                .bind(new InetSocketAddress(host, Integer.getInteger("bench.udpPort", 0))).sync().channel();
+
+        System.out.println("PID " + ProcessHandle.current().pid());
+        System.out.println("PORTS http=" + port(http) + " echo=" + port(echo) + " churn=" + port(churn)
+                + " udp=" + port(udp) + " transport=" + args[0]);
+        System.out.flush();
+        http.closeFuture().sync();
+    }
+
+    private interface HandlerFactory {
+        ChannelHandler create();
+    }
+
+    private static Channel listen(EventLoopGroup group, Transport t, String host, int port, HandlerFactory handler)
+            throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(t.server())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(handler.create());
+                    }
+                })
+                .bind(new InetSocketAddress(host, port)).sync().channel();
+    }
+
+    private static int port(Channel ch) {
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+}
