@@ -27,7 +27,8 @@ public final class Readiness {
         return names(ready, READY_NAMES);
     }
 
-    static String names(int bits, String[] names) {
+    /** The names of the set bits, joined with '|' (bit i is names[i]); "NONE" when none is set. */
+    public static String names(int bits, String[] names) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
             if ((bits & (1 << i)) != 0) {

@@ -1,6 +1,7 @@
 package dev.pollen.channel.kqueue;
 
 import dev.pollen.channel.core.PollerBackend;
+import dev.pollen.channel.core.Readiness;
 
 /** The kqueue binding of the poller contract; natives registered by libpollen_transport_native_kqueue. */
 final class KQueueNative implements PollerBackend {
@@ -65,12 +66,6 @@ final class KQueueNative implements PollerBackend {
      */
     @Override
     public String nativeInterestNames(int interest) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < FLAG_NAMES.length; i++) {
-            if ((interest & (1 << i)) != 0) {
-                sb.append(sb.length() == 0 ? "" : "|").append(FLAG_NAMES[i]);
-            }
-        }
-        return sb.length() == 0 ? "0" : sb.toString();
+        return Readiness.names(interest, FLAG_NAMES);
     }
 }
