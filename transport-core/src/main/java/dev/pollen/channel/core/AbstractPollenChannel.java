@@ -265,7 +265,7 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
         }
         boolean success = false;
         try {
-            boolean connected = socket.connect(remoteAddress);
+            boolean connected = connectSocket(remoteAddress);
             if (connected) {
                 remote = connectedAddress(remoteAddress);
             } else {
@@ -282,6 +282,14 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
                 doClose();
             }
         }
+    }
+
+    /**
+     * Starts the connection: true if connected at once, false if in progress. A transport may
+     * override it to send the first flushed data with the SYN (TCP fast open).
+     */
+    protected boolean connectSocket(SocketAddress remoteAddress) throws IOException {
+        return socket.connect(remoteAddress);
     }
 
     private SocketAddress connectedAddress(SocketAddress requested) {

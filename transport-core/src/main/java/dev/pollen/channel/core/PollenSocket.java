@@ -119,6 +119,16 @@ public final class PollenSocket {
         return inputShutdown && outputShutdown;
     }
 
+    /** Whether this is a dual-stack IPv6 socket. */
+    public boolean isIPv6() {
+        return ipv6Socket;
+    }
+
+    /** The 24-byte native form of an inet address (pollen_socket.h), for transport-specific natives. */
+    public static byte[] encodeAddress(SocketAddress address) {
+        return encode(address);
+    }
+
     private static byte[] encode(SocketAddress address) {
         if (!(address instanceof InetSocketAddress)) {
             throw new UnsupportedAddressTypeException();

@@ -10,8 +10,13 @@ import io.netty.channel.ChannelOption;
  * and setting or reading them throws an {@link UnsupportedOperationException}.
  */
 public final class KQueueSocketChannelConfig extends PollenSocketChannelConfig {
+    private volatile boolean fastOpenConnect;
+
     KQueueSocketChannelConfig(KQueueSocketChannel channel, PollenSocket socket) {
         super(channel, socket);
+        // Data with the SYN through connectx(2) where macOS has it; elsewhere a plain connect.
+        nativeOptions.addCustom(ChannelOption.TCP_FASTOPEN_CONNECT, () -> fastOpenConnect,
+                on -> fastOpenConnect = on);
         if (BsdOptions.BSD) {
             nativeOptions.addBoolean(KQueueChannelOption.TCP_NOPUSH, PollenSocket.TCP_NOPUSH)
                     .addInteger(KQueueChannelOption.SO_SNDLOWAT, PollenSocket.SO_SNDLOWAT, 0);
@@ -28,6 +33,10 @@ public final class KQueueSocketChannelConfig extends PollenSocketChannelConfig {
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         BsdOptions.check(option);
         return super.setOption(option, value);
+    }
+
+    public boolean isTcpFastOpenConnect() {
+        return fastOpenConnect;
     }
 
     public boolean isTcpNoPush() {

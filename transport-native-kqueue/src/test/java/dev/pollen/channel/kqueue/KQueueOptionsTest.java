@@ -138,4 +138,37 @@ class KQueueOptionsTest {
         ch.close().sync();
         server.close().sync();
     }
+
+    /**
+     * TCP_FASTOPEN_CONNECT round-trips; a write issued before the connect completes arrives. On macOS
+     * it leaves with the SYN through connectx(2); elsewhere the connect is a plain one.
+     */
+    @Test
+    void fastOpenConnectDeliversDataWrittenBeforeConnect() throws Exception {
+        io.netty.channel.Channel server = new io.netty.bootstrap.ServerBootstrap().group(group)
+                .channel(KQueueServerSocketChannel.class)
+                .childHandler(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        ctx.writeAndFlush(msg);
+                    }
+                }).bind(KQueueTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+        java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+        KQueueSocketChannel ch = new KQueueSocketChannel();
+        ch.config().setOption(io.netty.channel.ChannelOption.TCP_FASTOPEN_CONNECT, true);
+        assertTrue(ch.config().getOption(io.netty.channel.ChannelOption.TCP_FASTOPEN_CONNECT));
+        ch.pipeline().addLast(new io.netty.channel.SimpleChannelInboundHandler<io.netty.buffer.ByteBuf>() {
+            @Override
+            protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx, io.netty.buffer.ByteBuf msg) {
+                echoed.complete(msg.toString(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        });
+        group.register(ch).sync();
+        ch.write(io.netty.buffer.Unpooled.copiedBuffer("syn-data", java.nio.charset.StandardCharsets.US_ASCII));
+        ch.connect(server.localAddress()).sync();
+        ch.flush();
+        assertEquals("syn-data", echoed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        ch.close().sync();
+        server.close().sync();
+    }
 }
