@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Pollen benchmarks: Pollen epoll against Netty's epoll, io_uring and NIO transports and a C
-# reference server, measured as in shared/reference/benchmark-method.md: every server runs at
-# the same time pinned to core 0 (one event-loop thread each), one C load client pinned to core 1
-# loads them all equally, and each server is judged by its CPU time (/proc/PID/task/*/schedstat)
-# per unit of work.
+# reference server, measured so that ratios stay stable on a small shared machine: every server
+# runs at the same time pinned to core 0 (one event-loop thread each), one C load client pinned to
+# core 1 loads them all equally, and each server is judged by its CPU time
+# (/proc/PID/task/*/schedstat) per unit of work.
 #
 #   bash benchmarks/run.sh --quick        start every server, check every workload answers
 #                                         correctly for ~1 s; non-zero exit on any error (CI)
