@@ -1,5 +1,7 @@
-package dev.pollen.channel.kqueue;
+package dev.pollen.testsuite.loop;
 
+import dev.pollen.channel.core.AbstractPollenChannel;
+import dev.pollen.testsuite.PollenTransports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -35,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class KQueueFdReuseTest {
+class PollenFdReuseTest {
     private EventLoopGroup clientGroup;
     private EventLoopGroup serverGroup;
     private EventLoop loop;
@@ -43,10 +45,10 @@ class KQueueFdReuseTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        clientGroup = KQueueTestSupport.newGroup(1);
-        serverGroup = KQueueTestSupport.newGroup(1);
+        clientGroup = LoopTestSupport.newGroup(1);
+        serverGroup = LoopTestSupport.newGroup(1);
         loop = clientGroup.next();
-        server = KQueueTestSupport.echoServer(serverGroup);
+        server = LoopTestSupport.echoServer(serverGroup);
     }
 
     @AfterEach
@@ -54,7 +56,7 @@ class KQueueFdReuseTest {
         if (server != null) {
             server.close().sync();
         }
-        KQueueTestSupport.shutdown(clientGroup, serverGroup);
+        LoopTestSupport.shutdown(clientGroup, serverGroup);
     }
 
     /** Counts every inbound event (channelInactive/Unregistered aside) reaching a closed channel's pipeline. */
@@ -115,12 +117,12 @@ class KQueueFdReuseTest {
     }
 
     private Channel connect(ChannelInboundHandlerAdapter handler) throws InterruptedException {
-        return new Bootstrap().group(loop).channel(KQueueSocketChannel.class).handler(handler)
+        return new Bootstrap().group(loop).channel(PollenTransports.current().socketChannelClass()).handler(handler)
                 .connect(server.localAddress()).sync().channel();
     }
 
     private static byte[] echo(Channel ch, String text) throws Exception {
-        KQueueTestSupport.Collector collector = new KQueueTestSupport.Collector(text.length());
+        LoopTestSupport.Collector collector = new LoopTestSupport.Collector(text.length());
         ch.pipeline().addLast(collector);
         try {
             ch.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII)).sync();
@@ -136,16 +138,16 @@ class KQueueFdReuseTest {
         for (int attempt = 0; attempt < 20 && reused < 3; attempt++) {
             AfterCloseWatcher watcher = new AfterCloseWatcher();
             Channel old = connect(watcher);
-            int fd = ((KQueueSocketChannel) old).fd();
+            int fd = ((AbstractPollenChannel) old).fd();
             assertEquals("ping", new String(echo(old, "ping"), StandardCharsets.US_ASCII));
             old.close().sync();
             // Netty deregisters in a task queued by close; once it ran the loop holds nothing.
             assertTrue(watcher.unregistered.await(10, TimeUnit.SECONDS));
             assertFalse(old.isRegistered());
-            assertEquals(0, KQueueTestSupport.registrations(loop));
+            assertEquals(0, LoopTestSupport.registrations(loop));
 
             // socket(2) hands out the lowest free descriptor: normally the one just closed.
-            KQueueSocketChannel fresh = new KQueueSocketChannel();
+            AbstractPollenChannel fresh = LoopTestSupport.newSocketChannel();
             if (fresh.fd() != fd) {
                 // Another thread took it meanwhile; try again.
                 fresh.unsafe().closeForcibly();
@@ -157,7 +159,7 @@ class KQueueFdReuseTest {
             loop.register(fresh).sync();
             fresh.connect(server.localAddress()).sync();
             assertEquals(fd, fresh.fd());
-            assertEquals(1, KQueueTestSupport.registrations(loop), "only the new channel is registered");
+            assertEquals(1, LoopTestSupport.registrations(loop), "only the new channel is registered");
             for (int i = 0; i < 10; i++) {
                 String text = "round " + i;
                 assertEquals(text, new String(echo(fresh, text), StandardCharsets.US_ASCII));
@@ -167,7 +169,7 @@ class KQueueFdReuseTest {
             assertFalse(old.isOpen());
             fresh.close().sync();
             assertEquals(0, freshWatcher.eventsAfterClose.get());
-            assertEquals(0, KQueueTestSupport.registrations(loop));
+            assertEquals(0, LoopTestSupport.registrations(loop));
         }
         assertTrue(reused > 0, "never got the same descriptor back");
     }
@@ -184,7 +186,7 @@ class KQueueFdReuseTest {
             InetSocketAddress peerAddress = new InetSocketAddress("127.0.0.1", peer.getLocalPort());
             AtomicBoolean fired = new AtomicBoolean();
             AtomicReference<Channel> victim = new AtomicReference<>();
-            AtomicReference<KQueueSocketChannel> replacement = new AtomicReference<>();
+            AtomicReference<AbstractPollenChannel> replacement = new AtomicReference<>();
             AtomicInteger victimFd = new AtomicInteger(-1);
             CompletableFuture<ChannelFuture> replacementConnect = new CompletableFuture<>();
             AtomicInteger readsOnVictim = new AtomicInteger();
@@ -207,16 +209,16 @@ class KQueueFdReuseTest {
                     }
                     Channel other = pair.get(0) == ctx.channel() ? pair.get(1) : pair.get(0);
                     victim.set(other);
-                    victimFd.set(((KQueueSocketChannel) other).fd());
+                    victimFd.set(((AbstractPollenChannel) other).fd());
                     other.close();
-                    KQueueSocketChannel b = new KQueueSocketChannel();
+                    AbstractPollenChannel b = LoopTestSupport.newSocketChannel();
                     b.pipeline().addLast(new ChannelInboundHandlerAdapter());
                     replacement.set(b);
                     ctx.channel().eventLoop().register(b);
                     replacementConnect.complete(b.connect(server.localAddress()));
                 }
             };
-            Bootstrap bootstrap = new Bootstrap().group(loop).channel(KQueueSocketChannel.class)
+            Bootstrap bootstrap = new Bootstrap().group(loop).channel(PollenTransports.current().socketChannelClass())
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
@@ -230,7 +232,7 @@ class KQueueFdReuseTest {
             pair.add(x);
             pair.add(a);
             try {
-                long staleBefore = KQueueTestSupport.staleEvents(loop);
+                long staleBefore = LoopTestSupport.staleEvents(loop);
                 // Hold the loop so both become readable before its next wait.
                 CountDownLatch held = new CountDownLatch(1);
                 CountDownLatch release = new CountDownLatch(1);
@@ -259,13 +261,13 @@ class KQueueFdReuseTest {
                 Channel closed = victim.get();
                 assertNotNull(closed);
                 assertTrue(closed.closeFuture().await(10, TimeUnit.SECONDS));
-                KQueueSocketChannel b = replacement.get();
-                long stale = KQueueTestSupport.staleEvents(loop) - staleBefore;
+                AbstractPollenChannel b = replacement.get();
+                long stale = LoopTestSupport.staleEvents(loop) - staleBefore;
                 assertEquals(1, stale, "the closed channel's fetched event was not dropped as stale"
                         + " (victim fd " + victimFd.get() + ", replacement fd " + b.fd() + ")");
                 assertEquals(0, readsOnVictim.get(), "data delivered to a closed channel");
                 // The survivor and the replacement are the loop's only registrations, and both work.
-                assertEquals(2, KQueueTestSupport.registrations(loop));
+                assertEquals(2, LoopTestSupport.registrations(loop));
                 assertEquals("after", new String(echo(b, "after"), StandardCharsets.US_ASCII));
                 b.close().sync();
             } finally {
@@ -274,7 +276,7 @@ class KQueueFdReuseTest {
                 xPeer.close();
                 aPeer.close();
             }
-            assertEquals(0, KQueueTestSupport.registrations(loop));
+            assertEquals(0, LoopTestSupport.registrations(loop));
         }
     }
 
@@ -284,7 +286,7 @@ class KQueueFdReuseTest {
         // Half the cycles close from the client, half from the server (the client then sees end of stream).
         AtomicInteger childCount = new AtomicInteger();
         CountDownLatch childrenClosed = new CountDownLatch(500);
-        Channel closingServer = new ServerBootstrap().group(serverGroup).channel(KQueueServerSocketChannel.class)
+        Channel closingServer = new ServerBootstrap().group(serverGroup).channel(PollenTransports.current().serverSocketChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -298,13 +300,13 @@ class KQueueFdReuseTest {
                                 }
                             });
                         } else {
-                            ch.pipeline().addLast(new KQueueTestSupport.EchoHandler());
+                            ch.pipeline().addLast(new LoopTestSupport.EchoHandler());
                         }
                     }
                 })
-                .bind(KQueueTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(LoopTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         try {
-            Bootstrap b = new Bootstrap().group(loop).channel(KQueueSocketChannel.class)
+            Bootstrap b = new Bootstrap().group(loop).channel(PollenTransports.current().socketChannelClass())
                     .handler(new Sharable());
             for (int i = 0; i < 500; i++) {
                 Channel ch = b.connect(closingServer.localAddress()).sync().channel();
@@ -318,10 +320,10 @@ class KQueueFdReuseTest {
                     ch.close().sync();
                 }
             }
-            assertEquals(0, KQueueTestSupport.registrations(loop), "client registrations leaked");
+            assertEquals(0, LoopTestSupport.registrations(loop), "client registrations leaked");
             assertTrue(childrenClosed.await(10, TimeUnit.SECONDS), "accepted channels not all closed");
             // Only the two listeners remain on the server loop.
-            assertEquals(2, KQueueTestSupport.awaitRegistrations(serverLoop, 2), "server registrations leaked");
+            assertEquals(2, LoopTestSupport.awaitRegistrations(serverLoop, 2), "server registrations leaked");
 
             // Refused connects leave nothing behind either.
             InetSocketAddress closed = (InetSocketAddress) closingServer.localAddress();
@@ -331,7 +333,7 @@ class KQueueFdReuseTest {
                 assertFalse(f.isSuccess());
                 assertTrue(f.channel().closeFuture().await(10, TimeUnit.SECONDS));
             }
-            assertEquals(0, KQueueTestSupport.awaitRegistrations(loop, 0), "refused connects leaked registrations");
+            assertEquals(0, LoopTestSupport.awaitRegistrations(loop, 0), "refused connects leaked registrations");
         } finally {
             closingServer.close().sync();
         }
@@ -343,10 +345,10 @@ class KQueueFdReuseTest {
         for (int i = 0; i < 100; i++) {
             channels.add(connect(new ChannelInboundHandlerAdapter()));
         }
-        assertEquals(100, KQueueTestSupport.registrations(loop));
+        assertEquals(100, LoopTestSupport.registrations(loop));
         // Close them all in one loop task, then reuse their slots and descriptors at once.
         List<Channel> fresh = new ArrayList<>();
-        KQueueTestSupport.onLoop(loop, () -> {
+        LoopTestSupport.onLoop(loop, () -> {
             for (Channel c : channels) {
                 c.close();
             }
@@ -355,7 +357,7 @@ class KQueueFdReuseTest {
         for (int i = 0; i < 100; i++) {
             fresh.add(connect(new ChannelInboundHandlerAdapter()));
         }
-        assertEquals(100, KQueueTestSupport.registrations(loop));
+        assertEquals(100, LoopTestSupport.registrations(loop));
         for (Channel c : fresh) {
             assertEquals("ok", new String(echo(c, "ok"), StandardCharsets.US_ASCII));
         }
@@ -365,6 +367,6 @@ class KQueueFdReuseTest {
         for (Channel c : channels) {
             assertFalse(c.isOpen());
         }
-        assertEquals(0, KQueueTestSupport.registrations(loop));
+        assertEquals(0, LoopTestSupport.registrations(loop));
     }
 }

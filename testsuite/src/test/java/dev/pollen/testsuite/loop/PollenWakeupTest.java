@@ -1,5 +1,6 @@
-package dev.pollen.channel.kqueue;
+package dev.pollen.testsuite.loop;
 
+import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.channel.core.PollenIoHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class KQueueWakeupTest {
+class PollenWakeupTest {
     private static final int THREADS = 8;
     private static final int TASKS_PER_THREAD = 10_000;
     private static final int TIMERS_PER_THREAD = 50;
@@ -35,13 +36,13 @@ class KQueueWakeupTest {
 
     @BeforeEach
     void setUp() {
-        group = KQueueTestSupport.newGroup(1);
+        group = LoopTestSupport.newGroup(1);
         loop = group.next();
     }
 
     @AfterEach
     void tearDown() {
-        KQueueTestSupport.shutdown(group);
+        LoopTestSupport.shutdown(group);
     }
 
     /** Ping-pongs 16 KiB messages through an echo server on the same loop until stopped. */
@@ -96,12 +97,12 @@ class KQueueWakeupTest {
 
     @Test
     void manyThreadsSubmittingUnderEchoLoad() throws Exception {
-        Channel server = KQueueTestSupport.echoServer(loop);
+        Channel server = LoopTestSupport.echoServer(loop);
         PingPong pingPong = new PingPong();
-        Channel client = new Bootstrap().group(loop).channel(KQueueSocketChannel.class).handler(pingPong)
+        Channel client = new Bootstrap().group(loop).channel(PollenTransports.current().socketChannelClass()).handler(pingPong)
                 .connect(server.localAddress()).sync().channel();
         try {
-            long wakeupsBefore = KQueueTestSupport.wakeups(loop);
+            long wakeupsBefore = LoopTestSupport.wakeups(loop);
             LongAdder executeCalls = new LongAdder();
             AtomicInteger ran = new AtomicInteger();
             CountDownLatch allRan = new CountDownLatch(THREADS * TASKS_PER_THREAD);
@@ -166,7 +167,7 @@ class KQueueWakeupTest {
             assertTrue(echoed > 0, "no echo traffic ran alongside");
 
             // The read below is one more execute call.
-            long wakeups = KQueueTestSupport.wakeups(loop) - wakeupsBefore;
+            long wakeups = LoopTestSupport.wakeups(loop) - wakeupsBefore;
             assertTrue(wakeups <= executeCalls.sum() + 1,
                     "more wake-ups (" + wakeups + ") than execute calls (" + executeCalls.sum() + ")");
         } finally {
@@ -177,10 +178,10 @@ class KQueueWakeupTest {
 
     @Test
     void aSleepingLoopIsWokenAndWakeUpsAreCounted() throws Exception {
-        long before = KQueueTestSupport.wakeups(loop);
+        long before = LoopTestSupport.wakeups(loop);
         // The read above is an execute call too: its wake-up may be counted just after it read.
         long executes = 1;
-        // Each round lets the loop go idle (it then sleeps in kevent for up to a second) and
+        // Each round lets the loop go idle (it then sleeps in its poller for up to a second) and
         // hands it a task from this thread: the task must run, and a sleeping loop is woken.
         for (int i = 0; i < 20; i++) {
             Thread.sleep(5);
@@ -189,7 +190,7 @@ class KQueueWakeupTest {
             executes++;
             assertTrue(ran.await(10, TimeUnit.SECONDS), "task " + i + " never ran");
         }
-        long wakeups = KQueueTestSupport.wakeups(loop) - before;
+        long wakeups = LoopTestSupport.wakeups(loop) - before;
         executes++;
         assertTrue(wakeups > 0, "a sleeping loop was never woken through the poller");
         assertTrue(wakeups <= executes, wakeups + " wake-ups for " + executes + " execute calls");
@@ -197,7 +198,7 @@ class KQueueWakeupTest {
 
     @Test
     void tasksFromTheLoopItselfNeverWriteWakeUps() throws Exception {
-        long[] delta = KQueueTestSupport.onLoop(loop, () -> {
+        long[] delta = LoopTestSupport.onLoop(loop, () -> {
             PollenIoHandler h = PollenIoHandler.current();
             long before = h.wakeupCount();
             for (int i = 0; i < 1000; i++) {
@@ -213,13 +214,13 @@ class KQueueWakeupTest {
     void scheduledTasksNeverFireEarlyAndTheLoopDoesNotSpin() throws Exception {
         long[] delays = {50_000L, 999_999L, 1_000_001L, 1_500_000L, 3_200_000L, 20_000_000L};
         for (long delay : delays) {
-            long waitsBefore = KQueueTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
+            long waitsBefore = LoopTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
             long start = System.nanoTime();
             CompletableFuture<Long> fired = new CompletableFuture<>();
             loop.schedule(() -> fired.complete(System.nanoTime() - start), delay, TimeUnit.NANOSECONDS);
             long elapsed = fired.get(10, TimeUnit.SECONDS);
             assertTrue(elapsed >= delay, "fired after " + elapsed + " ns, asked " + delay);
-            long waits = KQueueTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount()) - waitsBefore;
+            long waits = LoopTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount()) - waitsBefore;
             // An idle loop waiting for one timer needs a handful of waits; timeouts rounded down to
             // zero would spin through thousands.
             assertTrue(waits < 200, waits + " waits for one " + delay + " ns timer: the loop spun");
