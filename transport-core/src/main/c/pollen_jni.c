@@ -240,7 +240,7 @@ static jstring s_strerror(JNIEnv *env, jclass clazz, jint err) {
 static jintArray s_errnoConstants(JNIEnv *env, jclass clazz) {
     jint values[] = { EAGAIN, EWOULDBLOCK, EINPROGRESS, ECONNREFUSED, ECONNRESET, EPIPE,
                       ENOTCONN, EBADF, ETIMEDOUT, EALREADY, EISCONN, EADDRINUSE, EINVAL,
-                      ENOPROTOOPT, EAFNOSUPPORT, ENETUNREACH, EHOSTUNREACH, ENOSYS, ENOENT };
+                      ENOPROTOOPT, EAFNOSUPPORT, ENETUNREACH, EHOSTUNREACH, ENOSYS };
     jint n = (jint) (sizeof(values) / sizeof(values[0]));
     jintArray array = (*env)->NewIntArray(env, n);
     if (array != NULL) {

@@ -29,7 +29,6 @@ public final class Errors {
     public static int ENETUNREACH;
     public static int EHOSTUNREACH;
     public static int ENOSYS;
-    public static int ENOENT;
 
     private static final String[] MESSAGES = new String[512];
 
@@ -57,7 +56,6 @@ public final class Errors {
         ENETUNREACH = c[15];
         EHOSTUNREACH = c[16];
         ENOSYS = c[17];
-        ENOENT = c[18];
         for (int i = 1; i < MESSAGES.length; i++) {
             MESSAGES[i] = NativeSocket.strerror(i);
         }

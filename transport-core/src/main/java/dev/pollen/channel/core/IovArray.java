@@ -23,7 +23,6 @@ public final class IovArray implements MessageProcessor {
     private final long address;
     private int count;
     private long size;
-    private long maxBytes = MAX_BYTES;
 
     IovArray() {
         memory = ByteBuffer.allocateDirect(IOV_MAX * IOV_SIZE).order(ByteOrder.nativeOrder());
@@ -33,13 +32,7 @@ public final class IovArray implements MessageProcessor {
     IovArray clear() {
         count = 0;
         size = 0;
-        maxBytes = MAX_BYTES;
         return this;
-    }
-
-    /** Caps the bytes one write may take (e.g. the socket's send buffer). */
-    public void maxBytes(long maxBytes) {
-        this.maxBytes = Math.min(MAX_BYTES, Math.max(1, maxBytes));
     }
 
     /** Adds a buffer's readable bytes; false if it did not fit (the array is then full). */
@@ -70,7 +63,7 @@ public final class IovArray implements MessageProcessor {
     }
 
     private boolean add(long addr, int len) {
-        if (count == IOV_MAX || (count > 0 && size + len > maxBytes)) {
+        if (count == IOV_MAX || (count > 0 && size + len > MAX_BYTES)) {
             return false;
         }
         int off = count * IOV_SIZE;
