@@ -3,6 +3,8 @@
 CC ?= cc
 UNAME_S := $(shell uname -s)
 LIB_PREFIX := lib
+# The Winsock variants of the shared C layer are for the mingw-w64 toolchain only.
+PLATFORM_EXCLUDE := %_win.c
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 ifeq ($(UNAME_S),Darwin)
 LIB_SUFFIX := .dylib

@@ -1,6 +1,8 @@
 # Linux with gcc: hardened, warnings are errors, only JNI entry points exported.
 CC ?= gcc
 LIB_PREFIX := lib
+# The Winsock variants of the shared C layer are for the mingw-w64 toolchain only.
+PLATFORM_EXCLUDE := %_win.c
 LIB_SUFFIX := .so
 JNI_INCLUDES := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers

@@ -21,6 +21,11 @@
 #define POLLEN_INTEREST_READ        0x1
 #define POLLEN_INTEREST_WRITE       0x2
 #define POLLEN_INTEREST_READ_CLOSED 0x4
+/*
+ * OR'd into an ADD/MOD interest: the registration reports one event and then stays silent
+ * until the next MOD re-arms it. Only on backends answering POLLEN_CAP_ONESHOT.
+ */
+#define POLLEN_INTEREST_ONESHOT     0x8
 
 /* Readiness bits, as delivered in pollen_event.ready. */
 #define POLLEN_READY_READABLE    0x1

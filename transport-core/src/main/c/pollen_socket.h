@@ -55,6 +55,8 @@ enum pollen_option {
     /* macOS and FreeBSD only: -ENOPROTOOPT elsewhere (Linux cannot set SO_SNDLOWAT). */
     POLLEN_TCP_NOPUSH,
     POLLEN_SO_SNDLOWAT,
+    /* Windows only: -ENOPROTOOPT elsewhere. */
+    POLLEN_SO_EXCLUSIVEADDRUSE,
     POLLEN_OPTION_MAX
 };
 

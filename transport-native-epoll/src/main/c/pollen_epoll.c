@@ -42,6 +42,9 @@ static uint32_t to_epoll(uint32_t interest) {
     if (interest & POLLEN_INTEREST_READ_CLOSED) {
         ev |= EPOLLRDHUP;
     }
+    if (interest & POLLEN_INTEREST_ONESHOT) {
+        ev |= EPOLLONESHOT;
+    }
     return ev;
 }
 

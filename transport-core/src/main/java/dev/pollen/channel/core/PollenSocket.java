@@ -50,6 +50,8 @@ public final class PollenSocket {
     public static final int TCP_NOPUSH = 25;
     /** macOS and FreeBSD only (ENOPROTOOPT elsewhere: Linux cannot set it). */
     public static final int SO_SNDLOWAT = 26;
+    /** Windows only (ENOPROTOOPT elsewhere). */
+    public static final int SO_EXCLUSIVEADDRUSE = 27;
 
     private static volatile Boolean ipv6;
 
