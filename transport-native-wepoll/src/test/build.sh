@@ -20,19 +20,19 @@ LDLIBS=(-static-libgcc -lws2_32 -lntdll)
 
 mkdir -p "$out"
 backend=("$module"/src/main/c/*.c)
-support=("$here/c/test_socket_winsock.c")
+# The shared layer's Windows variants: the errno table, the Winsock socket and datagram layer.
+support=("$core"/main/c/*_win.c)
 
 # The core contract test, unchanged, plus one program per behaviour.
 declare -A sources=([test_poller]="$core/test/c/test_poller.c")
 for f in "$here"/c/test_*.c; do
     name=$(basename "$f" .c)
-    [[ $name == test_socket_winsock ]] && continue
     sources[$name]=$f
 done
 
 if (($# > 0)); then selected=("$@"); else mapfile -t selected < <(printf '%s\n' "${!sources[@]}" | sort); fi
 
-# The backend and the test socket shim are compiled once; each test links against them.
+# The backend and the Winsock layer are compiled once; each test links against them.
 objects=()
 for src in "${backend[@]}" "${support[@]}"; do
     obj="$out/$(basename "$src" .c).o"

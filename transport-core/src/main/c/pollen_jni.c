@@ -347,7 +347,10 @@ static jint on_load(JNIEnv *env, const char *prefix) {
     }
     if (netty_jni_util_register_natives(env, prefix, poller_class_name, poller_methods, COUNT(poller_methods)) != 0
             || pollen_dgram_jni_register(env, prefix) != 0
+#ifndef _WIN32
+            /* No Unix-domain natives on Windows. */
             || pollen_unix_jni_register(env, prefix) != 0
+#endif
             || (extra_register != NULL && extra_register(env, prefix) != 0)) {
         netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
         return JNI_ERR;

@@ -3,7 +3,7 @@
 #include <mswsock.h>
 
 #include "pollen_afd.h"
-#include "pollen_errno.h"
+#include "pollen_errno_win.h"
 
 #define IOCTL_AFD_POLL 0x00012024
 

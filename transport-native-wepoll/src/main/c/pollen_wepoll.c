@@ -13,7 +13,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "pollen_errno.h"
+#include "pollen_errno_win.h"
 #include "pollen_wepoll_internal.h"
 
 #define INTEREST_KNOWN (POLLEN_INTEREST_READ | POLLEN_INTEREST_WRITE | POLLEN_INTEREST_READ_CLOSED \

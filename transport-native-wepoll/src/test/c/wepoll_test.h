@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "pollen_errno.h"
+#include "pollen_errno_win.h"
 #include "pollen_socket.h"
 #include "pollen_test.h"
 #include "pollen_wepoll.h"

@@ -1,10 +1,12 @@
-/* The one mapping table from Windows error codes to errno. */
+/* The one mapping table from Windows error codes to errno (Windows only). */
+#ifdef _WIN32
+
 #include <errno.h>
 #include <stddef.h>
 #include <winsock2.h>
 #include <windows.h>
 
-#include "pollen_errno.h"
+#include "pollen_errno_win.h"
 
 /* Declared here: ntdll exports it, but mingw-w64 only declares it in the DDK headers. */
 ULONG NTAPI RtlNtStatusToDosError(LONG status);
@@ -118,3 +120,5 @@ int pollen_errno_last_wsa(void) {
     int e = pollen_errno_from_win32((DWORD) WSAGetLastError());
     return e > 0 ? -e : -EIO;
 }
+
+#endif /* _WIN32 */

@@ -1,0 +1,18 @@
+/*
+ * The machine-dependent JNI types for 64-bit Windows, for cross-compiling with mingw-w64 against
+ * a Linux JDK's include/jni.h (never its include/linux/jni_md.h). Windows is LLP64: long is
+ * 32 bits, so jint is long, as in the Windows JDK's own header.
+ */
+#ifndef _JAVASOFT_JNI_MD_H_
+#define _JAVASOFT_JNI_MD_H_
+
+#define JNIEXPORT __declspec(dllexport)
+#define JNIIMPORT __declspec(dllimport)
+/* Ignored by x64 compilers (one calling convention), kept for what the ABI names. */
+#define JNICALL __stdcall
+
+typedef long jint;
+typedef __int64 jlong;
+typedef signed char jbyte;
+
+#endif
