@@ -212,6 +212,37 @@ static void test_fd_reuse_gets_new_token(void) {
     CHECK_RC(pollen_poller_close(p));
 }
 
+/* ONESHOT: one event, then silence although still ready, until a MOD re-arms it; refused without the capability. */
+static void test_oneshot_rearms_on_mod(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    pollen_fd a, b;
+    tcp_pair(&a, &b);
+    CHECK_RC(pollen_poller_create(&p, 8));
+    uint32_t oneshot_read = POLLEN_INTEREST_READ | POLLEN_INTEREST_ONESHOT;
+    if (!(pollen_poller_capabilities() & POLLEN_CAP_ONESHOT)) {
+        CHECK(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, oneshot_read, 1) == -EINVAL);
+    } else {
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, oneshot_read, 1));
+        CHECK(pollen_socket_send(a, "x", 1) == 1);
+        CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+        CHECK(ev[0].token == 1 && (ev[0].ready & POLLEN_READY_READABLE));
+        CHECK(wait_for(p, ev, 8, 20000000) == 0);
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_MOD, b, oneshot_read, 2));
+        CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+        CHECK(ev[0].token == 2 && (ev[0].ready & POLLEN_READY_READABLE));
+        CHECK(wait_for(p, ev, 8, 20000000) == 0);
+        /* Back to level-triggered: reported on every wait while readable. */
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_MOD, b, POLLEN_INTEREST_READ, 3));
+        CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+        CHECK(wait_for(p, ev, 8, 1000000000) == 1 && ev[0].token == 3);
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_DEL, b, 0, 3));
+    }
+    CHECK_RC(pollen_socket_close(a));
+    CHECK_RC(pollen_socket_close(b));
+    CHECK_RC(pollen_poller_close(p));
+}
+
 int main(void) {
     printf("poller contract, backend %s, capabilities 0x%x\n", pollen_poller_name(), pollen_poller_capabilities());
     CHECK(pollen_poller_capabilities() & POLLEN_CAP_LEVEL);
@@ -222,5 +253,6 @@ int main(void) {
     RUN(test_wake_from_another_thread);
     RUN(test_more_ready_than_capacity);
     RUN(test_fd_reuse_gets_new_token);
+    RUN(test_oneshot_rearms_on_mod);
     return 0;
 }

@@ -190,6 +190,10 @@ int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest,
     if (op != POLLEN_CTL_ADD && op != POLLEN_CTL_MOD && op != POLLEN_CTL_DEL) {
         return -EINVAL;
     }
+    /* One-shot is not offered here (no POLLEN_CAP_ONESHOT): Netty's loops are level-triggered. */
+    if (op != POLLEN_CTL_DEL && (interest & POLLEN_INTEREST_ONESHOT)) {
+        return -EINVAL;
+    }
     struct fd_state *s = fd_state(p, fd, op == POLLEN_CTL_ADD);
     if (s == NULL) {
         return op == POLLEN_CTL_ADD ? -ENOMEM : -ENOENT;
@@ -366,8 +370,8 @@ int pollen_poller_close(pollen_poller *p) {
 }
 
 uint32_t pollen_poller_capabilities(void) {
-    /* Level by default, EV_ONESHOT, EV_CLEAR, EV_EOF on the read filter, timespec timeouts. */
-    return POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_EDGE | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_NANO_TIMEOUT;
+    /* Level by default, EV_CLEAR, EV_EOF on the read filter, timespec timeouts. */
+    return POLLEN_CAP_LEVEL | POLLEN_CAP_EDGE | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_NANO_TIMEOUT;
 }
 
 const char *pollen_poller_name(void) {

@@ -3,6 +3,12 @@ package dev.pollen.examples;
 import dev.pollen.channel.epoll.Epoll;
 import dev.pollen.channel.epoll.EpollIoHandler;
 import dev.pollen.channel.epoll.EpollServerSocketChannel;
+import dev.pollen.channel.kqueue.KQueue;
+import dev.pollen.channel.kqueue.KQueueIoHandler;
+import dev.pollen.channel.kqueue.KQueueServerSocketChannel;
+import dev.pollen.channel.wepoll.Wepoll;
+import dev.pollen.channel.wepoll.WepollIoHandler;
+import dev.pollen.channel.wepoll.WepollServerSocketChannel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -50,14 +56,24 @@ public final class HelloServer {
         IoHandlerFactory factory;
         Class<? extends ServerChannel> channelClass;
         String transport;
+        // Each transport loads only on its own OS, so at most one of these is available.
         if (Epoll.isAvailable()) {
             factory = EpollIoHandler.newFactory();
             channelClass = EpollServerSocketChannel.class;
             transport = "Pollen epoll";
+        } else if (KQueue.isAvailable()) {
+            factory = KQueueIoHandler.newFactory();
+            channelClass = KQueueServerSocketChannel.class;
+            transport = "Pollen kqueue";
+        } else if (Wepoll.isAvailable()) {
+            factory = WepollIoHandler.newFactory();
+            channelClass = WepollServerSocketChannel.class;
+            transport = "Pollen wepoll";
         } else {
             factory = NioIoHandler.newFactory();
             channelClass = NioServerSocketChannel.class;
-            transport = "Netty NIO (Pollen epoll unavailable: " + Epoll.unavailabilityCause() + ")";
+            transport = "Netty NIO (no Pollen transport here: " + Epoll.unavailabilityCause() + "; "
+                    + KQueue.unavailabilityCause() + "; " + Wepoll.unavailabilityCause() + ")";
         }
         String greeting = "Hello from Pollen! This server runs on " + transport + ".\n";
 

@@ -73,7 +73,8 @@ public final class PollenTransports {
 
     private static final Map<String, Supplier<PollenTransportPermutation>> REGISTRY = Map.of(
             "epoll", EpollTransportPermutation::new,
-            "kqueue", KQueueTransportPermutation::new);
+            "kqueue", KQueueTransportPermutation::new,
+            "wepoll", WepollTransportPermutation::new);
 
     private static PollenTransportPermutation selected;
     private static RuntimeException selectionFailure;

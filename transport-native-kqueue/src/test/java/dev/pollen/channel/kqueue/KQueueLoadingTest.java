@@ -39,7 +39,7 @@ class KQueueLoadingTest {
         KQueue.ensureAvailability();
         assertEquals(LINUX, KQueue.isEmulated());
         int caps = KQueue.capabilities();
-        int expected = PollerBackend.CAP_LEVEL | PollerBackend.CAP_ONESHOT | PollerBackend.CAP_EDGE
+        int expected = PollerBackend.CAP_LEVEL | PollerBackend.CAP_EDGE
                 | PollerBackend.CAP_READ_CLOSED | PollerBackend.CAP_NANO_TIMEOUT;
         assertEquals(expected, caps);
         assertTrue(KQueue.isNanosecondTimeoutSupported());
