@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #ifdef __linux__
 #include <sys/sendfile.h>
+#include <sys/syscall.h>
 #endif
 #include <unistd.h>
 
@@ -29,6 +30,21 @@
 #define POLLEN_SEND_FLAGS MSG_NOSIGNAL
 #else
 #define POLLEN_SEND_FLAGS 0
+#endif
+
+/*
+ * Linux: the per-byte calls go straight to the kernel through syscall(2). glibc's recv, send and
+ * sendmsg are thread-cancellation points, and each call pays for two atomic updates of the
+ * thread's cancellation state around the system call; nothing here is ever cancelled.
+ */
+#if defined(__linux__) && defined(SYS_recvfrom) && defined(SYS_sendto) && defined(SYS_sendmsg)
+#define POLLEN_RECV(fd, buf, len, flags) syscall(SYS_recvfrom, (fd), (buf), (len), (flags), NULL, NULL)
+#define POLLEN_SEND(fd, buf, len, flags) syscall(SYS_sendto, (fd), (buf), (len), (flags), NULL, 0)
+#define POLLEN_SENDMSG(fd, msg, flags) syscall(SYS_sendmsg, (fd), (msg), (flags))
+#else
+#define POLLEN_RECV(fd, buf, len, flags) recv((fd), (buf), (len), (flags))
+#define POLLEN_SEND(fd, buf, len, flags) send((fd), (buf), (len), (flags))
+#define POLLEN_SENDMSG(fd, msg, flags) sendmsg((fd), (msg), (flags))
 #endif
 
 static int neg_errno(void) {
@@ -257,7 +273,7 @@ int pollen_socket_remote_address(pollen_fd fd, uint8_t *addr) {
 int pollen_socket_recv(pollen_fd fd, void *buf, int len) {
     ssize_t n;
     do {
-        n = recv(fd, buf, (size_t) len, 0);
+        n = POLLEN_RECV(fd, buf, (size_t) len, 0);
     } while (n < 0 && errno == EINTR);
     return n < 0 ? neg_errno() : (int) n;
 }
@@ -265,7 +281,7 @@ int pollen_socket_recv(pollen_fd fd, void *buf, int len) {
 int pollen_socket_send(pollen_fd fd, const void *buf, int len) {
     ssize_t n;
     do {
-        n = send(fd, buf, (size_t) len, POLLEN_SEND_FLAGS);
+        n = POLLEN_SEND(fd, buf, (size_t) len, POLLEN_SEND_FLAGS);
     } while (n < 0 && errno == EINTR);
     return n < 0 ? neg_errno() : (int) n;
 }
@@ -277,7 +293,7 @@ int64_t pollen_socket_writev(pollen_fd fd, const void *iov, int count) {
     msg.msg_iovlen = (size_t) count;
     ssize_t n;
     do {
-        n = sendmsg(fd, &msg, POLLEN_SEND_FLAGS);
+        n = POLLEN_SENDMSG(fd, &msg, POLLEN_SEND_FLAGS);
     } while (n < 0 && errno == EINTR);
     return n < 0 ? neg_errno() : (int64_t) n;
 }

@@ -116,9 +116,18 @@ int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest,
     return epoll_ctl(p->epfd, eop, fd, &ev) < 0 ? neg_errno() : 0;
 }
 
+/* epoll_wait without glibc's thread-cancellation bookkeeping (two atomic updates per call). */
+static int raw_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms) {
+#if defined(SYS_epoll_wait)
+    return (int) syscall(SYS_epoll_wait, epfd, events, max, timeout_ms);
+#else
+    return (int) syscall(SYS_epoll_pwait, epfd, events, max, timeout_ms, NULL, 0);
+#endif
+}
+
 static int epoll_wait_ns(pollen_poller *p, int max, int64_t timeout_ns) {
     if (timeout_ns <= 0) {
-        return epoll_wait(p->epfd, p->events, max, timeout_ns < 0 ? -1 : 0);
+        return raw_epoll_wait(p->epfd, p->events, max, timeout_ns < 0 ? -1 : 0);
     }
 #ifdef SYS_epoll_pwait2
     if (have_pwait2 != 0) {
@@ -133,7 +142,7 @@ static int epoll_wait_ns(pollen_poller *p, int max, int64_t timeout_ns) {
 #endif
     /* Millisecond timeouts are rounded up: rounding down would wake early and spin. */
     int64_t ms = (timeout_ns + 999999) / 1000000;
-    return epoll_wait(p->epfd, p->events, max, ms > INT_MAX ? INT_MAX : (int) ms);
+    return raw_epoll_wait(p->epfd, p->events, max, ms > INT_MAX ? INT_MAX : (int) ms);
 }
 
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns) {
