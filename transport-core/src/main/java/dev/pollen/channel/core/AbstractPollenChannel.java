@@ -326,6 +326,12 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
         }
 
         @Override
+        public void interestFailed(IOException cause) {
+            pipeline().fireExceptionCaught(cause);
+            close(voidPromise());
+        }
+
+        @Override
         public void handle(IoRegistration registration, IoEvent event) {
             int ready = ((PollenIoEvent) event).ready();
             // Order matters: a refused connect shows as WRITABLE/ERROR and must fail the

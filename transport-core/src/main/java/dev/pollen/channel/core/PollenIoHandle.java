@@ -5,4 +5,12 @@ import io.netty.channel.IoHandle;
 /** An {@link IoHandle} backed by a file descriptor (a socket handle on Windows). */
 public interface PollenIoHandle extends IoHandle {
     int fd();
+
+    /**
+     * The poller refused this handle's interest set (applied on the loop thread before a wait).
+     * By default the handle is closed.
+     */
+    default void interestFailed(java.io.IOException cause) throws Exception {
+        close();
+    }
 }

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The event loop's I/O half, written once for every backend: level-triggered waits into a
  * preallocated event buffer that grows when a wait fills it, a registration table keyed by
  * (slot, serial) tokens so that events for a cancelled or reused registration are dropped,
- * cross-thread wake-ups that skip redundant writes, active I/O time reported to Netty, and cheap
- * counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
+ * cross-thread wake-ups that skip redundant writes, interest changes collected during an iteration
+ * and handed to the poller once, just before the next wait, active I/O time reported to Netty, and
+ * cheap counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
  */
 public abstract class PollenIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PollenIoHandler.class);
@@ -56,6 +57,9 @@ public abstract class PollenIoHandler implements IoHandler {
     private int nextSlot;
     private int serial;
     private int registrations;
+    /** Registrations whose interest changed since the last wait (loop thread only). */
+    private PollenIoRegistration[] dirty = new PollenIoRegistration[64];
+    private int dirtyCount;
 
     private IovArray iovArray;
     private DatagramPacketArray datagramReads;
@@ -150,6 +154,9 @@ public abstract class PollenIoHandler implements IoHandler {
     }
 
     private int poll(long timeoutNanos) {
+        if (dirtyCount != 0) {
+            flushInterest();
+        }
         waits++;
         int n = backend.wait(poller, eventsAddress, capacity, timeoutNanos);
         if (n < 0) {
@@ -291,8 +298,53 @@ public abstract class PollenIoHandler implements IoHandler {
         }
     }
 
-    /** Applies an interest set on the loop thread; returns the interest now in force. */
+    /**
+     * Records an interest set on the loop thread; the poller gets it before the next wait, so that
+     * changes within one iteration (register then start reading, set then clear WRITE) cost at most
+     * one call, and none for a registration removed before the wait. Returns the interest asked for.
+     */
     int apply(PollenIoRegistration reg, int interest) {
+        reg.wantedInterest = interest;
+        if (!reg.dirty) {
+            if (interest == reg.kernelInterest) {
+                return interest;
+            }
+            reg.dirty = true;
+            if (dirtyCount == dirty.length) {
+                PollenIoRegistration[] bigger = new PollenIoRegistration[dirty.length << 1];
+                System.arraycopy(dirty, 0, bigger, 0, dirty.length);
+                dirty = bigger;
+            }
+            dirty[dirtyCount++] = reg;
+        }
+        return interest;
+    }
+
+    /** Hands the recorded interest changes to the poller; a failure closes its channel. */
+    private void flushInterest() {
+        // A failure may close a channel, which may record more changes: those are flushed too.
+        for (int i = 0; i < dirtyCount; i++) {
+            PollenIoRegistration reg = dirty[i];
+            dirty[i] = null;
+            if (!reg.dirty) {
+                continue; // removed since
+            }
+            reg.dirty = false;
+            try {
+                applyNow(reg, reg.wantedInterest);
+            } catch (UncheckedIOException e) {
+                try {
+                    reg.handle.interestFailed(e.getCause());
+                } catch (Throwable t) {
+                    logger.warn("Failed to change interest of {}", reg.handle, e);
+                }
+            }
+        }
+        dirtyCount = 0;
+    }
+
+    /** Applies an interest set to the poller now; returns the interest now in force. */
+    private int applyNow(PollenIoRegistration reg, int interest) {
         int kernel = reg.kernelInterest;
         if (interest == kernel) {
             return interest;
@@ -316,6 +368,8 @@ public abstract class PollenIoHandler implements IoHandler {
 
     /** Removes a registration on the loop thread; its pending events in this batch are dropped. */
     void remove(PollenIoRegistration reg) {
+        // A change not yet handed to the poller is dropped with it.
+        reg.dirty = false;
         if (reg.kernelInterest != 0) {
             int rc = backend.ctl(poller, PollerBackend.CTL_DEL, reg.handle.fd(), 0, reg.token);
             ctlCalls++;
@@ -417,6 +471,7 @@ public abstract class PollenIoHandler implements IoHandler {
                 sb.append("fd ").append(r.handle.fd()).append(": ")
                   .append(backend.nativeInterestNames(r.kernelInterest)).append(" (")
                   .append(Readiness.interestToString(r.kernelInterest)).append(") ")
+                  .append(r.dirty ? "changing to " + Readiness.interestToString(r.wantedInterest) + " " : "")
                   .append(r.handle).append('\n');
             }
         }
@@ -435,6 +490,9 @@ public abstract class PollenIoHandler implements IoHandler {
         final PollenIoHandle handle;
         final long token;
         int kernelInterest;
+        /** The interest last asked for, and whether the poller has yet to get it. */
+        int wantedInterest;
+        boolean dirty;
         private volatile boolean valid = true;
 
         PollenIoRegistration(PollenIoHandler handler, PollenIoHandle handle, long token) {
