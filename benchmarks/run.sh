@@ -11,13 +11,20 @@
 #                                         writes docs/benchmarks.md if no run was disturbed
 # Options:
 #   --servers LIST     comma-separated, from: pollen-epoll,netty-epoll,netty-io_uring,netty-nio,c-ref
-#   --workloads LIST   comma-separated, from: http16,http1,echo,churn,udp (default: all)
+#   --workloads LIST   comma-separated, from: http16,http1,echo,churn,udp,httpcodec16,httpcodec1,stream
+#                      (default: all)
 #   --runs N           measured runs per workload (default 6)
 #   --seconds S        length of one measured run (default 6)
 #   --warmup S         warm-up of each server alone, per workload (default 3)
-#   --conns N          connections per server for http and echo (default 64)
+#   --conns N          connections per server for http, httpcodec and echo (default 64)
 #   --no-docs          do not write docs/benchmarks.md
 #   --no-build         use what benchmarks/target already holds
+# Workloads: http16/http1 HTTP/1.1 plaintext pipelined 16 deep / not pipelined, through a small
+# hand-written handler; httpcodec16/httpcodec1 the same requests and response bytes through Netty's
+# HttpServerCodec (JVM servers only: the C server has no such variant); echo 64-byte TCP echo; churn
+# one request per connection; udp 64-byte UDP echo; stream 64 KiB TCP echo messages on 4
+# connections per server, reported as CPU per MB (10^6 bytes echoed back).
+# Microbenchmarks of the hot paths (JMH, Pollen against Netty epoll) are benchmarks/jmh.sh's.
 # Traffic goes to 127.0.0.1 only; every process started here is killed on exit.
 set -euo pipefail
 
@@ -28,7 +35,7 @@ LOCK=/tmp/pollen-build.lock
 
 QUICK=0 RUNS=6 SECONDS_PER_RUN=6 WARMUP=3 CONNS=64 DOCS=1 BUILD=1
 SERVERS="pollen-epoll,netty-epoll,netty-io_uring,netty-nio,c-ref"
-WORKLOADS="http16,http1,echo,churn,udp"
+WORKLOADS="http16,http1,echo,churn,udp,httpcodec16,httpcodec1,stream"
 RAMP=1            # seconds of load before a measured interval starts
 MAX_OTHER=0.05    # discard a run if other processes used more than this share of one core
 
@@ -43,7 +50,7 @@ while [ $# -gt 0 ]; do
     --conns) CONNS="$2"; shift ;;
     --no-docs) DOCS=0 ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# Traffic goes/p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -66,11 +73,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- build
+# Builds take the build lock, unless this script already runs under it (flock LOCK bash run.sh:
+# the lock's descriptor is inherited), where taking it again would wait forever.
+LOCKED=(flock "$LOCK")
+for fd in /proc/$$/fd/*; do
+  if [ "$(readlink "$fd" 2>/dev/null)" = "$LOCK" ]; then LOCKED=(); break; fi
+done
 build() {
   mkdir -p "$TARGET"
-  if ! (cd "$ROOT" && flock "$LOCK" mvn -o -q -f benchmarks/pom.xml package -DskipTests); then
+  if ! (cd "$ROOT" && "${LOCKED[@]}" mvn -o -q -f benchmarks/pom.xml package -DskipTests); then
     log "offline build failed; building with downloads and the Pollen modules it needs"
-    (cd "$ROOT" && flock "$LOCK" mvn -q -pl benchmarks -am package -DskipTests)
+    (cd "$ROOT" && "${LOCKED[@]}" mvn -q -pl benchmarks -am package -DskipTests)
   fi
   gcc -O2 -Wall -Wextra -Werror -o "$TARGET/ref_server" "$HERE/src/main/c/ref_server.c"
   gcc -O2 -Wall -Wextra -Werror -o "$TARGET/load_client" "$HERE/src/main/c/load_client.c"
@@ -107,8 +120,8 @@ wait_ports() {
   local name="$1" out="$WORK/$1.out" i kv
   for i in $(seq 1 300); do
     if grep -q '^PORTS ' "$out" 2>/dev/null; then
-      for kv in $(grep '^PORTS ' "$out" | head -1 | cut -d' ' -f2-5); do
-        PORT[$name:${kv%%=*}]=${kv#*=}
+      for kv in $(grep '^PORTS ' "$out" | head -1 | cut -d' ' -f2-); do
+        [ "${kv%%=*}" = transport ] || PORT[$name:${kv%%=*}]=${kv#*=}
       done
       local printed
       printed="$(awk '/^PID /{print $2; exit}' "$out")"
@@ -128,20 +141,27 @@ for s in "${SERVER_LIST[@]}"; do wait_ports "$s"; done
 
 # ---------------------------------------------------------------- workloads
 # workload -> port key, load client arguments, unit name
-port_key() { case "$1" in http16|http1) echo http ;; *) echo "$1" ;; esac; }
+port_key() { case "$1" in http16|http1) echo http ;; httpcodec16|httpcodec1) echo httpcodec ;; *) echo "$1" ;; esac; }
 client_args() {
   case "$1" in
-    http16) echo "-w http -n $CONNS -p 16" ;;
-    http1)  echo "-w http -n $CONNS -p 1" ;;
+    http16|httpcodec16) echo "-w http -n $CONNS -p 16" ;;
+    http1|httpcodec1)   echo "-w http -n $CONNS -p 1" ;;
     echo)   echo "-w echo -n $CONNS -p 1 -m 64" ;;
     churn)  echo "-w churn -n 32" ;;
     udp)    echo "-w udp -n 16 -p 4 -m 64" ;;
+    stream) echo "-w stream -n 4 -p 1 -m 65536" ;;
     *) log "unknown workload $1"; exit 2 ;;
   esac
 }
 unit_name() {
-  case "$1" in http*) echo request ;; echo) echo "64-byte message" ;; churn) echo connection ;; udp) echo datagram ;; esac
+  case "$1" in
+    http*) echo request ;; echo) echo "64-byte message" ;; churn) echo connection ;; udp) echo datagram ;;
+    stream) echo MB ;;
+  esac
 }
+units_name() { case "$1" in stream) echo MB ;; *) echo "$(unit_name "$1")s" ;; esac; }
+# The load client's snapshot field counted as work, and the divisor that makes it units.
+unit_field() { case "$1" in stream) echo "6 1000000" ;; *) echo "5 1" ;; esac; }
 describe() {
   case "$1" in
     http16) echo "HTTP/1.1 plaintext, pipelined depth 16, $CONNS connections per server" ;;
@@ -149,7 +169,17 @@ describe() {
     echo)   echo "TCP echo, 64-byte messages, one in flight, $CONNS connections per server" ;;
     churn)  echo "Connection churn (connect, one HTTP request, response, server closes), 32 in flight per server" ;;
     udp)    echo "UDP echo, 64-byte datagrams, 16 sockets x 4 in flight per server" ;;
+    httpcodec16) echo "HTTP/1.1 plaintext through Netty's HttpServerCodec, pipelined depth 16, $CONNS connections per server (JVM servers)" ;;
+    httpcodec1)  echo "HTTP/1.1 plaintext through Netty's HttpServerCodec, not pipelined, $CONNS connections per server (JVM servers)" ;;
+    stream) echo "TCP streaming echo, 64 KiB messages (the client writes each one and reads it back), 4 connections per server; 1 MB = 10^6 bytes echoed back" ;;
   esac
+}
+# The servers that serve a workload: those that printed a port for it.
+participants() {
+  local key; key="$(port_key "$1")"
+  local s
+  for s in "${SERVER_LIST[@]}"; do [ -n "${PORT[$s:$key]:-}" ] && printf '%s ' "$s"; done
+  return 0
 }
 targets_for() {
   local key; key="$(port_key "$1")"; shift
@@ -157,14 +187,24 @@ targets_for() {
   for s in "$@"; do printf '%s=%s ' "$s" "${PORT[$s:$key]}"; done
 }
 
+# Unknown workloads stop the script; those no selected server serves (httpcodec with only c-ref)
+# are left out.
+SERVED=()
+for w in "${WORKLOAD_LIST[@]}"; do
+  client_args "$w" > /dev/null
+  if [ -n "$(participants "$w")" ]; then SERVED+=("$w"); else log "$w: no selected server serves it, left out"; fi
+done
+[ ${#SERVED[@]} -gt 0 ] || { log "no workload to run"; exit 2; }
+WORKLOAD_LIST=("${SERVED[@]}")
+
 # ---------------------------------------------------------------- quick mode
 if [ "$QUICK" = 1 ]; then
   failed=0
   for w in "${WORKLOAD_LIST[@]}"; do
     log "checking $w"
     # shellcheck disable=SC2046
-    if ! "$TARGET/load_client" $(client_args "$w" | sed "s/-n $CONNS/-n 8/") "${CLIENT_CPU[@]}" -d 1 -C \
-        $(targets_for "$w" "${SERVER_LIST[@]}") > "$WORK/quick-$w.out" 2>&1; then
+    if ! "$TARGET/load_client" $(client_args "$w" | sed "s/-n $CONNS /-n 8 /") "${CLIENT_CPU[@]}" -d 1 -C \
+        $(targets_for "$w" $(participants "$w")) > "$WORK/quick-$w.out" 2>&1; then
       failed=1
     fi
     grep -E '^(OK|FAIL)|load_client' "$WORK/quick-$w.out" | sed "s/^/  $w: /" >&2
@@ -196,15 +236,19 @@ DISTURBED=()
 
 measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if discarded
   local w="$1" r="$2" out="$WORK/run-$1-$2.out"
+  local active=() s
+  read -r -a active <<< "$(participants "$w")"
   # shellcheck disable=SC2046
-  "$TARGET/load_client" $(client_args "$w") "${CLIENT_CPU[@]}" $(targets_for "$w" "${SERVER_LIST[@]}") \
+  "$TARGET/load_client" $(client_args "$w") "${CLIENT_CPU[@]}" $(targets_for "$w" "${active[@]}") \
     > "$out" 2> "$out.err" &
   local cpid=$!
   PIDS+=("$cpid")
   sleep "$RAMP"
-  local pids=() s
-  for s in "${SERVER_LIST[@]}"; do pids+=("${SPID[$s]}"); done
+  # The loaded servers, the client, then the idle servers (their CPU is ours, not other load).
+  local pids=()
+  for s in "${active[@]}"; do pids+=("${SPID[$s]}"); done
   pids+=("$cpid")
+  for s in "${SERVER_LIST[@]}"; do [[ " ${active[*]} " == *" $s "* ]] || pids+=("${SPID[$s]}"); done
   local t0 t1
   t0=$(date +%s%N); sample "${pids[@]}" > "$out.a"; kill -USR1 "$cpid"
   sleep "$SECONDS_PER_RUN"
@@ -212,17 +256,18 @@ measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if disca
   sleep 0.1
   kill "$cpid" 2>/dev/null || true
   wait "$cpid" 2>/dev/null || true
-  local names="${SERVER_LIST[*]}" spids="${pids[*]}"
+  local names="${active[*]}" spids="${pids[*]}" field scale
+  read -r field scale <<< "$(unit_field "$w")"
   awk -v w="$w" -v r="$r" -v names="$names" -v pids="$spids" -v wall=$((t1 - t0)) -v maxother="$MAX_OTHER" \
-      -v results="$RESULTS" '
-    BEGIN { n = split(names, name, " "); split(pids, pid, " ") }
+      -v results="$RESULTS" -v field="$field" -v scale="$scale" '
+    BEGIN { n = split(names, name, " "); np = split(pids, pid, " ") }
     FILENAME ~ /\.a$/ { a[$1] = $2; next }
     FILENAME ~ /\.b$/ { b[$1] = $2; next }
-    $1 == "snap" && $2 == 1 { u1[$4] = $5; e1[$4] = $7 }
-    $1 == "snap" && $2 == 2 { u2[$4] = $5; e2[$4] = $7 }
+    $1 == "snap" && $2 == 1 { u1[$4] = $field / scale; e1[$4] = $7 }
+    $1 == "snap" && $2 == 2 { u2[$4] = $field / scale; e2[$4] = $7 }
     END {
       ours = 0; bad = ""
-      for (i = 1; i <= n + 1; i++) { d[i] = b[pid[i]] - a[pid[i]]; ours += d[i] }
+      for (i = 1; i <= np; i++) { d[i] = b[pid[i]] - a[pid[i]]; ours += d[i] }
       other = (b["stat"] - a["stat"]) - ours
       for (i = 1; i <= n; i++) {
         units = u2[name[i]] - u1[name[i]]
@@ -237,14 +282,14 @@ measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if disca
       }
       if (bad != "") { print line " -> DISCARDED:" bad; exit 1 }
       print line
-      for (i = 1; i <= n; i++) printf "%s %d %s %.0f %d\n", w, r, name[i], d[i], u2[name[i]] - u1[name[i]] >> results
+      for (i = 1; i <= n; i++) printf "%s %d %s %.0f %.3f\n", w, r, name[i], d[i], u2[name[i]] - u1[name[i]] >> results
     }
   ' "$out.a" "$out.b" "$out" >&2
 }
 
 warm() {
   local w="$1" s
-  for s in "${SERVER_LIST[@]}"; do
+  for s in $(participants "$w"); do
     # shellcheck disable=SC2046
     "$TARGET/load_client" $(client_args "$w") "${CLIENT_CPU[@]}" -d "$WARMUP" \
       $(targets_for "$w" "$s") > /dev/null 2>&1 || true
@@ -275,14 +320,15 @@ report() {
   echo "runs in which other processes used more than $(awk -v m=$MAX_OTHER 'BEGIN{print m*100}')% of a core were discarded."
   echo "Ratios are CPU per unit against Netty epoll and against the C reference server, computed within"
   echo "each run (below 1 = cheaper than the baseline), median and min-max over the runs."
+  echo "Microbenchmarks of single hot paths (Pollen against Netty epoll) are \`benchmarks/jmh.sh\`'s, not part of this file."
   local w
   for w in "${WORKLOAD_LIST[@]}"; do
     echo
     echo "## $(describe "$w")"
     echo
-    echo "| server | CPU per $(unit_name "$w") (median) | min-max | vs Netty epoll | vs C reference | $(unit_name "$w")s/s per server (median) |"
+    echo "| server | CPU per $(unit_name "$w") (median) | min-max | vs Netty epoll | vs C reference | $(units_name "$w")/s per server (median) |"
     echo "|---|---|---|---|---|---|"
-    awk -v w="$w" -v names="${SERVER_LIST[*]}" -v secs="$SECONDS_PER_RUN" '
+    awk -v w="$w" -v names="$(participants "$w")" -v secs="$SECONDS_PER_RUN" '
       function sort(arr, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && arr[j-1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j-1]; arr[j-1] = t } }
       function med(arr, k) { sort(arr, k); return k % 2 ? arr[(k+1)/2] : (arr[k/2] + arr[k/2+1]) / 2 }
       function ns(x) { return x >= 10000 ? sprintf("%.1f us", x / 1000) : sprintf("%.0f ns", x) }

@@ -4,11 +4,11 @@
  * Drives several servers at once with the same load, from one thread and one epoll set, and
  * validates every byte it gets back. Usage:
  *
- *   load_client -w http|echo|churn|udp [options] NAME=PORT [NAME=PORT ...]
+ *   load_client -w http|echo|stream|churn|udp [options] NAME=PORT [NAME=PORT ...]
  *
  *   -n N    connections (UDP: sockets) per server                      (default 64)
  *   -p P    requests / messages / datagrams in flight per connection    (default 1)
- *   -m M    message size in bytes for echo and udp                      (default 64)
+ *   -m M    message size in bytes for echo, stream and udp      (default 64; stream 65536)
  *   -r R    churn: new connections per second per server, 0 = as fast as they complete
  *   -d S    run S seconds (may be fractional), then report; 0 = until SIGTERM/SIGINT
  *   -c CPU  pin to this CPU
@@ -18,6 +18,8 @@
  *
  * Units of work: http requests answered, echo messages returned, churn connections completed
  * (connect, one HTTP request, its response, the server's close), udp datagrams returned.
+ * "stream" is echo with large messages (the client writes each message and reads it back); a
+ * harness measures it by the BYTES of the snapshots.
  * On SIGUSR1 (and at the end) it prints, per server, a line
  *   snap SEQ ELAPSED_NS NAME UNITS BYTES ERRORS LOST
  * with counts since the start; a harness diffs two snapshots to get the work of an interval.
@@ -41,7 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum workload { W_HTTP, W_ECHO, W_CHURN, W_UDP };
+enum workload { W_HTTP, W_ECHO, W_CHURN, W_UDP, W_STREAM };
 enum state { S_CONNECTING, S_OPEN, S_AWAIT_EOF };
 
 struct target {
@@ -66,7 +68,7 @@ struct conn {
 };
 
 static enum workload workload;
-static int conns_per_target = 64, depth = 1, msg_size = 64, churn_rate;
+static int conns_per_target = 64, depth = 1, msg_size = -1, churn_rate;
 static double duration;
 static int check_mode;
 static struct target *targets;
@@ -249,6 +251,12 @@ static long check_http(struct conn *c, const char *p, size_t n)
     return done;
 }
 
+/* echo and stream: the stream that comes back must equal the one sent. */
+static int is_echo(void)
+{
+    return workload == W_ECHO || workload == W_STREAM;
+}
+
 static void on_stream(struct conn *c, uint32_t events)
 {
     struct target *t = c->t;
@@ -261,7 +269,7 @@ static void on_stream(struct conn *c, uint32_t events)
             return;
         }
         c->state = S_OPEN;
-        c->owed = workload == W_CHURN ? sizeof(REQUEST) - 1 : (size_t)depth * (workload == W_ECHO ? (size_t)msg_size : sizeof(REQUEST) - 1);
+        c->owed = workload == W_CHURN ? sizeof(REQUEST) - 1 : (size_t)depth * (is_echo() ? (size_t)msg_size : sizeof(REQUEST) - 1);
         if (send_owed(c) < 0)
             fail_conn(c, "send failed");
         return;
@@ -292,7 +300,7 @@ static void on_stream(struct conn *c, uint32_t events)
         return;
     }
     t->bytes += (uint64_t)n;
-    if (workload == W_ECHO) {
+    if (is_echo()) {
         /* The echoed stream must equal the sent stream, byte for byte. */
         size_t phase = (size_t)(c->received % period);
         if ((uint64_t)n > c->sent - c->received || memcmp(buf, sbuf + phase, (size_t)n) != 0) {
@@ -391,7 +399,7 @@ static void snapshot(const char *kind)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: load_client -w http|echo|churn|udp [-n conns] [-p depth] [-m size] [-r rate]"
+    fprintf(stderr, "usage: load_client -w http|echo|stream|churn|udp [-n conns] [-p depth] [-m size] [-r rate]"
                     " [-d seconds] [-c cpu] [-H ip] [-C] NAME=PORT...\n");
     exit(2);
 }
@@ -415,13 +423,19 @@ int main(int argc, char **argv)
         default: usage();
         }
     }
-    if (!w || optind >= argc || conns_per_target < 1 || depth < 1 || msg_size < 1 || msg_size > 65507)
+    if (!w || optind >= argc || conns_per_target < 1 || depth < 1)
         usage();
     if (!strcmp(w, "http")) workload = W_HTTP;
     else if (!strcmp(w, "echo")) workload = W_ECHO;
+    else if (!strcmp(w, "stream")) workload = W_STREAM;
     else if (!strcmp(w, "churn")) workload = W_CHURN;
     else if (!strcmp(w, "udp")) workload = W_UDP;
     else usage();
+    if (msg_size == -1)
+        msg_size = workload == W_STREAM ? 65536 : 64;
+    /* A datagram's payload has a hard limit; a stream message only a sanity one. */
+    if (msg_size < 1 || msg_size > (workload == W_UDP ? 65507 : 16 << 20))
+        usage();
 
     if (cpu >= 0) {
         cpu_set_t set;
@@ -451,7 +465,7 @@ int main(int argc, char **argv)
     /* The send buffer. */
     hole_off = (size_t)(strstr(RESPONSE, "Date: ") - RESPONSE) + 6;
     size_t max_owed;
-    if (workload == W_ECHO || workload == W_UDP) {
+    if (is_echo() || workload == W_UDP) {
         period = 251; /* a prime: a dropped, repeated or reordered piece shows */
         max_owed = (size_t)depth * (size_t)msg_size;
     } else {
@@ -463,8 +477,7 @@ int main(int argc, char **argv)
     if (!sbuf)
         die("malloc");
     for (size_t i = 0; i < sbuf_len; i++)
-        sbuf[i] = workload == W_ECHO || workload == W_UDP ? (char)('!' + (i % period) % 90)
-                                                          : REQUEST[i % period];
+        sbuf[i] = is_echo() || workload == W_UDP ? (char)('!' + (i % period) % 90) : REQUEST[i % period];
 
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);

@@ -1,15 +1,18 @@
 /*
  * Pollen benchmarks: the C reference server.
  *
- * One thread, one level-triggered epoll set, four listeners on 127.0.0.1 (or argv[1]):
+ * One thread, one level-triggered epoll set, five listeners on 127.0.0.1 (or argv[1]):
  *   http   HTTP/1.1 keep-alive, GET /plaintext -> the TechEmpower plaintext response,
  *          pipelined requests answered in one write per read
  *   echo   TCP echo
  *   churn  one HTTP request, its response, then close
  *   udp    UDP echo
+ *   stream TCP echo for large messages: reads of up to 64 KiB, each written straight back from
+ *          the read buffer; only what the socket does not take is copied aside
  * The response bytes are those of the Java servers (PlaintextResponse.java). Prints
- * "PID <pid>" and "PORTS http=.. echo=.. churn=.. udp=..", then runs until killed.
+ * "PID <pid>" and "PORTS http=.. echo=.. churn=.. udp=.. stream=..", then runs until killed.
  * Ports are chosen by the kernel unless the environment sets BENCH_HTTP_PORT etc.
+ * (BENCH_STREAM_PORT for stream).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -25,9 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
-enum kind { K_HTTP, K_ECHO, K_CHURN, K_UDP, K_LISTEN_HTTP, K_LISTEN_ECHO, K_LISTEN_CHURN };
+enum kind { K_HTTP, K_ECHO, K_CHURN, K_UDP, K_STREAM, K_LISTEN_HTTP, K_LISTEN_ECHO, K_LISTEN_CHURN, K_LISTEN_STREAM };
 
 #define IN_CAP 16384
+#define STREAM_IN_CAP 65536
 #define MAX_REQUEST 8192
 
 struct conn {
@@ -38,8 +42,9 @@ struct conn {
     size_t out_len;
     size_t out_cap;
     int closing;        /* churn: close once the output is flushed */
+    size_t in_cap;
     char *out;
-    char in[IN_CAP];
+    char in[];          /* in_cap bytes */
 };
 
 static const char RESPONSE_HEAD[] = "HTTP/1.1 200 OK\r\nServer: pollen-bench\r\nDate: ";
@@ -203,6 +208,29 @@ static int http_parse(struct conn *c)
     return 0;
 }
 
+/* Writes c->in[0, n) back at once; keeps what the socket did not take for EPOLLOUT. Returns -1 if
+ * the connection is gone. */
+static int stream_echo(struct conn *c, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(c->fd, c->in + off, n - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                break;
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    if (off < n) {
+        out_append(c, c->in + off, n - off);
+        watch(EPOLL_CTL_MOD, c->fd, EPOLLOUT, c);
+    }
+    return 0;
+}
+
 static void on_stream(struct conn *c, uint32_t events)
 {
     if (c->out_off < c->out_len) {
@@ -220,15 +248,20 @@ static void on_stream(struct conn *c, uint32_t events)
      * one write. */
     ssize_t n;
     do {
-        if (c->kind == K_ECHO)
-            n = read(c->fd, c->in, IN_CAP);
+        if (c->kind == K_ECHO || c->kind == K_STREAM)
+            n = read(c->fd, c->in, c->in_cap);
         else
-            n = read(c->fd, c->in + c->in_len, IN_CAP - c->in_len);
+            n = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
     } while (n < 0 && errno == EINTR);
     if (n < 0 && errno == EAGAIN)
         return;
     if (n <= 0) {
         conn_close(c);
+        return;
+    }
+    if (c->kind == K_STREAM) {
+        if (stream_echo(c, (size_t)n) < 0)
+            conn_close(c);
         return;
     }
     if (c->kind == K_ECHO) {
@@ -244,9 +277,21 @@ static void on_stream(struct conn *c, uint32_t events)
         conn_close(c);
 }
 
+static struct conn *conn_new(enum kind kind, size_t in_cap)
+{
+    struct conn *c = calloc(1, sizeof(*c) + in_cap);
+    if (!c)
+        die("calloc");
+    c->kind = kind;
+    c->in_cap = in_cap;
+    return c;
+}
+
 static void on_listen(struct conn *l)
 {
-    enum kind kind = l->kind == K_LISTEN_HTTP ? K_HTTP : l->kind == K_LISTEN_ECHO ? K_ECHO : K_CHURN;
+    enum kind kind = l->kind == K_LISTEN_HTTP ? K_HTTP
+                   : l->kind == K_LISTEN_ECHO ? K_ECHO
+                   : l->kind == K_LISTEN_STREAM ? K_STREAM : K_CHURN;
     for (int i = 0; i < 64; i++) {
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
@@ -256,11 +301,8 @@ static void on_listen(struct conn *l)
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        struct conn *c = calloc(1, sizeof(*c));
-        if (!c)
-            die("calloc");
+        struct conn *c = conn_new(kind, kind == K_STREAM ? STREAM_IN_CAP : IN_CAP);
         c->fd = fd;
-        c->kind = kind;
         watch(EPOLL_CTL_ADD, fd, EPOLLIN, c);
     }
 }
@@ -280,11 +322,8 @@ static void on_udp(int fd)
 
 static struct conn *listener(const char *host, enum kind kind, int type, int port)
 {
-    struct conn *c = calloc(1, sizeof(*c));
-    if (!c)
-        die("calloc");
+    struct conn *c = conn_new(kind, 0);
     c->fd = open_socket(host, type, port);
-    c->kind = kind;
     watch(EPOLL_CTL_ADD, c->fd, EPOLLIN, c);
     return c;
 }
@@ -300,9 +339,10 @@ int main(int argc, char **argv)
     struct conn *echo = listener(host, K_LISTEN_ECHO, SOCK_STREAM, env_port("BENCH_ECHO_PORT"));
     struct conn *churn = listener(host, K_LISTEN_CHURN, SOCK_STREAM, env_port("BENCH_CHURN_PORT"));
     struct conn *udp = listener(host, K_UDP, SOCK_DGRAM, env_port("BENCH_UDP_PORT"));
+    struct conn *stream = listener(host, K_LISTEN_STREAM, SOCK_STREAM, env_port("BENCH_STREAM_PORT"));
     printf("PID %ld\n", (long)getpid());
-    printf("PORTS http=%d echo=%d churn=%d udp=%d transport=c-ref\n", local_port(http->fd),
-           local_port(echo->fd), local_port(churn->fd), local_port(udp->fd));
+    printf("PORTS http=%d echo=%d churn=%d udp=%d stream=%d transport=c-ref\n", local_port(http->fd),
+           local_port(echo->fd), local_port(churn->fd), local_port(udp->fd), local_port(stream->fd));
     fflush(stdout);
 
     struct epoll_event events[256];
@@ -319,6 +359,7 @@ int main(int argc, char **argv)
             case K_LISTEN_HTTP:
             case K_LISTEN_ECHO:
             case K_LISTEN_CHURN:
+            case K_LISTEN_STREAM:
                 on_listen(c);
                 break;
             case K_UDP:

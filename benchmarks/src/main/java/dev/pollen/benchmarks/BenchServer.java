@@ -15,18 +15,28 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One benchmark server: a single event-loop thread of the chosen transport serving four listeners
- * (HTTP plaintext, TCP echo, connection churn, UDP echo). Prints its PID and ports, then runs until
- * killed.
+ * One benchmark server: a single event-loop thread of the chosen transport serving six listeners:
+ * <ul>
+ * <li>http: HTTP/1.1 plaintext through the hand-written {@link HttpPlaintextHandler};</li>
+ * <li>echo: TCP echo ({@link EchoHandler});</li>
+ * <li>churn: one plaintext request per connection, then the server closes;</li>
+ * <li>udp: UDP echo;</li>
+ * <li>stream: TCP echo too, on its own port for the streaming workload (large messages);</li>
+ * <li>httpcodec: HTTP/1.1 plaintext through Netty's {@link HttpServerCodec} and
+ * {@link HttpCodecPlaintextHandler}, the same bytes on the wire as http.</li>
+ * </ul>
+ * Prints its PID and ports, then runs until killed.
  *
  * <pre>java dev.pollen.benchmarks.BenchServer TRANSPORT [HOST]</pre>
  * TRANSPORT is one of pollen-epoll, netty-epoll, netty-io_uring, netty-nio; HOST defaults to
- * 127.0.0.1. Ports are chosen by the kernel unless -Dbench.httpPort/echoPort/churnPort/udpPort say.
+ * 127.0.0.1. Ports are chosen by the kernel unless
+ * -Dbench.httpPort/echoPort/churnPort/udpPort/streamPort/httpcodecPort say.
  */
 public final class BenchServer {
     private BenchServer() {
@@ -84,10 +94,14 @@ public final class BenchServer {
         Channel udp = new Bootstrap().group(group).channel(t.datagram())
                 .handler(new UdpEchoHandler())
                 .bind(new InetSocketAddress(host, Integer.getInteger("bench.udpPort", 0))).sync().channel();
+        Channel stream = listen(group, t, host, Integer.getInteger("bench.streamPort", 0), EchoHandler::new);
+        Channel httpCodec = listen(group, t, host, Integer.getInteger("bench.httpcodecPort", 0),
+                HttpServerCodec::new, () -> new HttpCodecPlaintextHandler(response));
 
         System.out.println("PID " + ProcessHandle.current().pid());
         System.out.println("PORTS http=" + port(http) + " echo=" + port(echo) + " churn=" + port(churn)
-                + " udp=" + port(udp) + " transport=" + args[0]);
+                + " udp=" + port(udp) + " stream=" + port(stream) + " httpcodec=" + port(httpCodec)
+                + " transport=" + args[0]);
         System.out.flush();
         http.closeFuture().sync();
     }
@@ -96,7 +110,8 @@ public final class BenchServer {
         ChannelHandler create();
     }
 
-    private static Channel listen(EventLoopGroup group, Transport t, String host, int port, HandlerFactory handler)
+    /** A listener whose connections get a new instance of each handler, in this order. */
+    private static Channel listen(EventLoopGroup group, Transport t, String host, int port, HandlerFactory... handlers)
             throws InterruptedException {
         return new ServerBootstrap().group(group).channel(t.server())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -104,7 +119,9 @@ public final class BenchServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(handler.create());
+                        for (HandlerFactory h : handlers) {
+                            ch.pipeline().addLast(h.create());
+                        }
                     }
                 })
                 .bind(new InetSocketAddress(host, port)).sync().channel();

@@ -1,5 +1,7 @@
 package dev.pollen.benchmarks;
 
+import io.netty.util.AsciiString;
+
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -17,6 +19,7 @@ final class PlaintextResponse {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
     private byte[] bytes;
+    private AsciiString date;
 
     PlaintextResponse() {
         refresh();
@@ -24,6 +27,7 @@ final class PlaintextResponse {
 
     void refresh() {
         String date = ZonedDateTime.now(ZoneOffset.UTC).format(DATE);
+        this.date = AsciiString.cached(date);
         bytes = ("HTTP/1.1 200 OK\r\n"
                 + "Server: pollen-bench\r\n"
                 + "Date: " + date + "\r\n"
@@ -35,5 +39,10 @@ final class PlaintextResponse {
 
     byte[] bytes() {
         return bytes;
+    }
+
+    /** The Date header's value in {@link #bytes()}. */
+    AsciiString date() {
+        return date;
     }
 }
