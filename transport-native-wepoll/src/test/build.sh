@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Cross-compiles the wepoll backend and its C tests with mingw-w64 and runs every test under a
-# headless, throw-away Wine prefix. Prints "N passed, M failed"; exits non-zero on any failure.
+# Cross-compiles the wepoll backend, the Winsock socket layer and their C tests with mingw-w64
+# and runs every test under a headless, throw-away Wine prefix. Without arguments it first
+# checks the JNI DLL (check-dll.sh: it builds with warnings as errors, imports only KERNEL32,
+# msvcrt, ws2_32 and ntdll, exports only JNI_OnLoad/JNI_OnUnload), counted as the check "dll".
+# Prints "N passed, M failed"; exits non-zero on any failure.
 #
-#   bash transport-native-wepoll/src/test/build.sh            # build and run all tests
+#   bash transport-native-wepoll/src/test/build.sh            # the DLL check and all tests
 #   bash transport-native-wepoll/src/test/build.sh test_oneshot test_reset   # just these
+#   bash transport-native-wepoll/src/test/build.sh dll        # just the DLL check
 #
 # Needs: x86_64-w64-mingw32-gcc and wine (see transport-native-wepoll/README.md).
 set -euo pipefail
@@ -30,7 +34,26 @@ for f in "$here"/c/test_*.c; do
     sources[$name]=$f
 done
 
-if (($# > 0)); then selected=("$@"); else mapfile -t selected < <(printf '%s\n' "${!sources[@]}" | sort); fi
+if (($# > 0)); then selected=("$@"); else mapfile -t selected < <(printf '%s\n' dll "${!sources[@]}" | sort); fi
+
+passed=0 failed=0 failures=()
+tests=()
+for name in "${selected[@]}"; do
+    if [[ $name == dll ]]; then
+        if bash "$here/check-dll.sh"; then
+            passed=$((passed + 1)); echo "PASS dll"
+        else
+            failed=$((failed + 1)); failures+=(dll); echo "FAIL dll"
+        fi
+    else
+        tests+=("$name")
+    fi
+done
+selected=("${tests[@]}")
+if ((${#selected[@]} == 0)); then
+    echo "$passed passed, $failed failed"
+    ((failed == 0)); exit
+fi
 
 # The backend and the Winsock layer are compiled once; each test links against them.
 objects=()
@@ -55,7 +78,6 @@ wineboot -i >/dev/null 2>&1
 wineserver -w
 wineserver -p
 
-passed=0 failed=0 failures=()
 for name in "${selected[@]}"; do
     if timeout "$timeout_s" wine "$out/$name.exe"; then
         passed=$((passed + 1)); echo "PASS $name"

@@ -45,11 +45,22 @@ static int wsa_error(void) {
     return pollen_errno_last_wsa();
 }
 
+/*
+ * Windows dissolves a datagram association by connecting to the all-zero address of the
+ * socket's own family (its documented way). AF_UNSPEC, the POSIX way, is not used: under
+ * Wine 8 it also drops the socket's local port.
+ */
 int pollen_dgram_disconnect(pollen_fd fd) {
+    WSAPROTOCOL_INFOW info;
+    int len = sizeof(info);
+    if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *) &info, &len) == SOCKET_ERROR) {
+        return wsa_error();
+    }
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof(ss));
-    ss.ss_family = AF_UNSPEC;
-    if (connect(fd, (struct sockaddr *) &ss, sizeof(ss)) == SOCKET_ERROR) {
+    ss.ss_family = (ADDRESS_FAMILY) info.iAddressFamily;
+    int namelen = info.iAddressFamily == AF_INET6 ? (int) sizeof(struct sockaddr_in6) : (int) sizeof(struct sockaddr_in);
+    if (connect(fd, (struct sockaddr *) &ss, namelen) == SOCKET_ERROR) {
         return wsa_error();
     }
     /* Unconnected again: ICMP errors stop being reported, as on POSIX (see pollen_socket_win.c). */

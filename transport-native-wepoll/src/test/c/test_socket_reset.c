@@ -1,0 +1,28 @@
+/* A peer's reset (close with linger 0) through the Winsock layer: ECONNRESET on the next read. */
+#include "socket_test.h"
+
+int main(void) {
+    socket_test_start("socket layer: reset");
+    int wine = under_wine();
+    pollen_fd client, server;
+    char buf[16];
+    int v = -2;
+    tcp_pair(&client, &server);
+    CHECK_RC(pollen_socket_set_option(server, POLLEN_SO_LINGER, 0));
+    CHECK_RC(pollen_socket_get_option(server, POLLEN_SO_LINGER, &v));
+    CHECK(v == 0);
+    CHECK_RC(pollen_socket_close(server));
+    /*
+     * Windows fails the next read with WSAECONNRESET. Wine 8 reports the reset to its poll
+     * requests (AFD_POLL_ABORT, see test_reset) but then reads end of stream: its server takes
+     * the Linux socket's pending error before any read can see it.
+     */
+    CHECK_IS(recv_when_ready(client, buf, sizeof(buf)), wine ? 0 : -ECONNRESET);
+    /* The connection is gone: a write fails with WSAECONNRESET on both. */
+    CHECK_IS(pollen_socket_send(client, "x", 1), -ECONNRESET);
+    test_iov iov = { "x", 1 };
+    CHECK_IS(pollen_socket_writev(client, &iov, 1), -ECONNRESET);
+    CHECK_RC(pollen_socket_close(client));
+    printf("  ok\n");
+    return 0;
+}
