@@ -104,7 +104,7 @@ int pollen_socket_ipv6_supported(void) {
     }
     int ok = 0;
     if (winsock_init() == 0) {
-        SOCKET s = WSASocketW(AF_INET6, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+        SOCKET s = WSASocketW(AF_INET6, SOCK_STREAM, IPPROTO_TCP, NULL, 0, 0);
         if (s != INVALID_SOCKET) {
             ok = 1;
             closesocket(s);

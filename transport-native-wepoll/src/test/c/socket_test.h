@@ -78,9 +78,8 @@ static inline void one_packet(pollen_dgram_packet *p, const uint8_t *addr, uint3
 }
 
 /*
- * Reads once something (data, end of stream or an error) is there, polling recv itself rather
- * than select: under Wine every readiness check reads SO_ERROR on the Linux socket, which
- * consumes a pending error (a reset, an ICMP port unreachable) before the read could see it.
+ * Reads once something (data, end of stream or an error) is there, polling recv itself
+ * (bounded) so that the read is the first call to look at what arrived.
  */
 static inline int recv_when_ready(pollen_fd fd, char *buf, int len) {
     int rc;
