@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 #include <winsock2.h>
 #include <windows.h>
 
 #include "pollen_errno_win.h"
+#include "pollen_socket.h"
 
 /* Declared here: ntdll exports it, but mingw-w64 only declares it in the DDK headers. */
 ULONG NTAPI RtlNtStatusToDosError(LONG status);
@@ -119,6 +121,43 @@ int pollen_errno_last(void) {
 int pollen_errno_last_wsa(void) {
     int e = pollen_errno_from_win32((DWORD) WSAGetLastError());
     return e > 0 ? -e : -EIO;
+}
+
+/*
+ * msvcrt's strerror stops at the C89-era values; mingw's errno.h numbers the socket errors from
+ * 100 up, so their messages are given here (Java builds exception messages from them).
+ */
+const char *pollen_socket_strerror(int err) {
+    switch (err) {
+    case EADDRINUSE: return "Address already in use";
+    case EADDRNOTAVAIL: return "Cannot assign requested address";
+    case EAFNOSUPPORT: return "Address family not supported by protocol";
+    case EALREADY: return "Operation already in progress";
+    case ECANCELED: return "Operation canceled";
+    case ECONNABORTED: return "Software caused connection abort";
+    case ECONNREFUSED: return "Connection refused";
+    case ECONNRESET: return "Connection reset by peer";
+    case EDESTADDRREQ: return "Destination address required";
+    case EHOSTUNREACH: return "No route to host";
+    case EINPROGRESS: return "Operation now in progress";
+    case EISCONN: return "Transport endpoint is already connected";
+    case ELOOP: return "Too many levels of symbolic links";
+    case EMSGSIZE: return "Message too long";
+    case ENETDOWN: return "Network is down";
+    case ENETRESET: return "Network dropped connection on reset";
+    case ENETUNREACH: return "Network is unreachable";
+    case ENOBUFS: return "No buffer space available";
+    case ENOPROTOOPT: return "Protocol not available";
+    case ENOTCONN: return "Transport endpoint is not connected";
+    case ENOTSOCK: return "Socket operation on non-socket";
+    case ENOTSUP: return "Operation not supported";
+    case EOPNOTSUPP: return "Operation not supported on transport endpoint";
+    case EPROTONOSUPPORT: return "Protocol not supported";
+    case EPROTOTYPE: return "Protocol wrong type for socket";
+    case ETIMEDOUT: return "Connection timed out";
+    case EWOULDBLOCK: return "Resource temporarily unavailable";
+    default: return strerror(err);
+    }
 }
 
 #endif /* _WIN32 */

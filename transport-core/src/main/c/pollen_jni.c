@@ -233,7 +233,7 @@ static jint s_iovMax(JNIEnv *env, jclass clazz) {
 }
 
 static jstring s_strerror(JNIEnv *env, jclass clazz, jint err) {
-    return (*env)->NewStringUTF(env, strerror(err));
+    return (*env)->NewStringUTF(env, pollen_socket_strerror(err));
 }
 
 /* The errno values Java needs to recognise, in the order NativeSocket expects them. */
@@ -337,13 +337,32 @@ static jint register_send_file(JNIEnv *env, const char *prefix) {
 
 static char *package_prefix;
 
+/*
+ * Undoes the socket registrations after a failed load. The failure usually left an exception
+ * pending (NoClassDefFoundError), and JNI allows no call while one is: it is set aside and
+ * thrown again for the JVM to report.
+ */
+static jint fail_load(JNIEnv *env, const char *prefix) {
+    jthrowable pending = (*env)->ExceptionOccurred(env);
+    if (pending != NULL) {
+        (*env)->ExceptionClear(env);
+    }
+    netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
+    if (pending != NULL) {
+        if ((*env)->ExceptionCheck(env)) {
+            (*env)->ExceptionClear(env);
+        }
+        (*env)->Throw(env, pending);
+    }
+    return JNI_ERR;
+}
+
 static jint on_load(JNIEnv *env, const char *prefix) {
     if (netty_jni_util_register_natives(env, prefix, SOCKET_CLASS, socket_methods, COUNT(socket_methods)) != 0) {
         return JNI_ERR;
     }
     if (register_send_file(env, prefix) != 0) {
-        netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
-        return JNI_ERR;
+        return fail_load(env, prefix);
     }
     if (netty_jni_util_register_natives(env, prefix, poller_class_name, poller_methods, COUNT(poller_methods)) != 0
             || pollen_dgram_jni_register(env, prefix) != 0
@@ -352,8 +371,7 @@ static jint on_load(JNIEnv *env, const char *prefix) {
             || pollen_unix_jni_register(env, prefix) != 0
 #endif
             || (extra_register != NULL && extra_register(env, prefix) != 0)) {
-        netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
-        return JNI_ERR;
+        return fail_load(env, prefix);
     }
     if (prefix != NULL) {
         package_prefix = strdup(prefix);

@@ -4,7 +4,7 @@
  *
  * - Level-triggered only. Readiness is normalised to the POLLEN_READY_* bits.
  * - Every call returns >= 0 on success or a negative errno (Windows errors are mapped
- *   through the one table in pollen_errno.h).
+ *   through the one table in pollen_errno_win.h).
  * - A registration carries a 64-bit token chosen by the caller; events come back with it,
  *   so the caller can recognise (and drop) events for a registration it has cancelled.
  * - pollen_poller_ctl/wait/close are called from the loop thread only; wake may be called

@@ -116,4 +116,10 @@ int pollen_socket_set_md5sig(pollen_fd fd, int ipv6, const uint8_t *addr, const 
 /* Largest iovec count a single gathering write accepts. */
 int pollen_socket_iov_max(void);
 
+/*
+ * A message for a positive errno value of this platform, worded as on Linux; never NULL. (The
+ * Windows C runtime's strerror knows only the oldest values: "Unknown error" for the network ones.)
+ */
+const char *pollen_socket_strerror(int err);
+
 #endif

@@ -481,6 +481,10 @@ int pollen_socket_set_md5sig(pollen_fd fd, int ipv6, const uint8_t *addr, const 
 #endif
 }
 
+const char *pollen_socket_strerror(int err) {
+    return strerror(err);
+}
+
 int pollen_socket_iov_max(void) {
     long max = sysconf(_SC_IOV_MAX);
     return max > 0 && max < INT_MAX ? (int) max : IOV_MAX;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "pollen_afd.h"
-#include "pollen_wepoll.h"
+#include "pollen_poller.h"
 
 /* Completion keys of the poller's port: AFD polls, and the cross-thread wake-up. */
 #define POLLEN_KEY_AFD  ((ULONG_PTR) 0x41464400)

@@ -7,7 +7,7 @@
 #include "pollen_errno_win.h"
 #include "pollen_socket.h"
 #include "pollen_test.h"
-#include "pollen_wepoll.h"
+#include "pollen_poller.h"
 
 /* Generous: only bounds a hang; every wait returns as soon as its event is there. */
 #define WAIT_NS 5000000000LL
