@@ -41,6 +41,8 @@ public final class NativeOptions {
 
     private final PollenSocket socket;
     private final Map<ChannelOption<?>, Entry> table = new IdentityHashMap<>();
+    /** Options this transport has on other OSes only, with where they exist. */
+    private final Map<ChannelOption<?>, String> unavailable = new IdentityHashMap<>();
 
     public NativeOptions(PollenSocket socket) {
         this.socket = socket;
@@ -70,17 +72,28 @@ public final class NativeOptions {
         return this;
     }
 
+    /**
+     * An option of this transport that this OS lacks: absent from {@link #options()}, and reading or
+     * setting it throws an {@link UnsupportedOperationException} saying where it exists.
+     */
+    public NativeOptions addUnavailable(ChannelOption<?> option, String where) {
+        unavailable.put(option, where);
+        return this;
+    }
+
     /** The table's options, for {@code getOptions()}. */
     public List<ChannelOption<?>> options() {
         return new ArrayList<>(table.keySet());
     }
 
     public boolean handles(ChannelOption<?> option) {
-        return table.containsKey(option) || option instanceof IntegerSocketOption || option instanceof RawSocketOption;
+        return table.containsKey(option) || unavailable.containsKey(option)
+                || option instanceof IntegerSocketOption || option instanceof RawSocketOption;
     }
 
     /** The option's current value; call only when {@link #handles} is true. */
     public Object get(ChannelOption<?> option) {
+        checkAvailable(option);
         try {
             if (option instanceof IntegerSocketOption) {
                 IntegerSocketOption o = (IntegerSocketOption) option;
@@ -107,6 +120,7 @@ public final class NativeOptions {
 
     /** Sets the option; call only when {@link #handles} is true. */
     public void set(ChannelOption<?> option, Object value) {
+        checkAvailable(option);
         try {
             if (option instanceof IntegerSocketOption) {
                 IntegerSocketOption o = (IntegerSocketOption) option;
@@ -140,6 +154,15 @@ public final class NativeOptions {
             socket.setOption(e.id, (int) v);
         } catch (IOException e) {
             throw new ChannelException(option.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkAvailable(ChannelOption<?> option) {
+        String where = unavailable.get(option);
+        if (where != null) {
+            String name = option.name().substring(option.name().lastIndexOf('#') + 1);
+            throw new UnsupportedOperationException(name + " is unsupported on this OS ("
+                    + System.getProperty("os.name") + "): it exists on " + where + " only");
         }
     }
 }

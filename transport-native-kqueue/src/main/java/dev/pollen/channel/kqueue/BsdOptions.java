@@ -4,7 +4,6 @@ import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeLibrary;
 import dev.pollen.channel.core.PollenSocket;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelOption;
 
 /** Which of {@link KQueueChannelOption}'s BSD options this OS has, and the accept filter accessors. */
 final class BsdOptions {
@@ -13,24 +12,10 @@ final class BsdOptions {
     static final boolean BSD = "osx".equals(OS) || "freebsd".equals(OS);
     /** SO_ACCEPTFILTER: FreeBSD only. */
     static final boolean ACCEPT_FILTER = "freebsd".equals(OS);
+    /** Where TCP_NOPUSH and SO_SNDLOWAT exist, for the message elsewhere. */
+    static final String BSD_OSES = "macOS and FreeBSD";
 
     private BsdOptions() {
-    }
-
-    /** Throws if {@code option} is one of the BSD options and this OS lacks it. */
-    static void check(ChannelOption<?> option) {
-        if ((option == KQueueChannelOption.TCP_NOPUSH || option == KQueueChannelOption.SO_SNDLOWAT) && !BSD) {
-            throw unsupported(option, "macOS and FreeBSD");
-        }
-        if (option == KQueueChannelOption.SO_ACCEPTFILTER && !ACCEPT_FILTER) {
-            throw unsupported(option, "FreeBSD");
-        }
-    }
-
-    private static UnsupportedOperationException unsupported(ChannelOption<?> option, String where) {
-        String name = option.name().substring(option.name().lastIndexOf('#') + 1);
-        return new UnsupportedOperationException(name + " is unsupported on this OS ("
-                + System.getProperty("os.name") + "): it exists on " + where + " only");
     }
 
     static AcceptFilter getAcceptFilter(PollenSocket socket) {

@@ -2,7 +2,6 @@ package dev.pollen.channel.kqueue;
 
 import dev.pollen.channel.core.PollenServerSocketChannelConfig;
 import dev.pollen.channel.core.PollenSocket;
-import io.netty.channel.ChannelOption;
 
 /**
  * {@link PollenServerSocketChannelConfig} plus FreeBSD's {@link KQueueChannelOption#SO_ACCEPTFILTER};
@@ -15,19 +14,9 @@ public final class KQueueServerSocketChannelConfig extends PollenServerSocketCha
         if (BsdOptions.ACCEPT_FILTER) {
             nativeOptions.addCustom(KQueueChannelOption.SO_ACCEPTFILTER, () -> BsdOptions.getAcceptFilter(socket),
                     filter -> BsdOptions.setAcceptFilter(socket, filter));
+        } else {
+            nativeOptions.addUnavailable(KQueueChannelOption.SO_ACCEPTFILTER, "FreeBSD");
         }
-    }
-
-    @Override
-    public <T> T getOption(ChannelOption<T> option) {
-        BsdOptions.check(option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        BsdOptions.check(option);
-        return super.setOption(option, value);
     }
 
     public AcceptFilter getAcceptFilter() {

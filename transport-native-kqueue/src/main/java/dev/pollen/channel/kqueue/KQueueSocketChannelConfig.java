@@ -20,19 +20,10 @@ public final class KQueueSocketChannelConfig extends PollenSocketChannelConfig {
         if (BsdOptions.BSD) {
             nativeOptions.addBoolean(KQueueChannelOption.TCP_NOPUSH, PollenSocket.TCP_NOPUSH)
                     .addInteger(KQueueChannelOption.SO_SNDLOWAT, PollenSocket.SO_SNDLOWAT, 0);
+        } else {
+            nativeOptions.addUnavailable(KQueueChannelOption.TCP_NOPUSH, BsdOptions.BSD_OSES)
+                    .addUnavailable(KQueueChannelOption.SO_SNDLOWAT, BsdOptions.BSD_OSES);
         }
-    }
-
-    @Override
-    public <T> T getOption(ChannelOption<T> option) {
-        BsdOptions.check(option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        BsdOptions.check(option);
-        return super.setOption(option, value);
     }
 
     public boolean isTcpFastOpenConnect() {
