@@ -14,9 +14,16 @@ int main(void) {
     CHECK_RC(pollen_socket_close(server));
     /*
      * Windows fails the next read with WSAECONNRESET. Wine 8 reports the reset to AFD polls
-     * (AFD_POLL_ABORT, see test_reset) and to writes, but a read returns end of stream.
+     * (AFD_POLL_ABORT, see test_reset) and to writes, but its read races the reset: it returns
+     * end of stream or WSAECONNRESET depending on timing (CI saw both), so under Wine either
+     * is accepted; on Windows only the reset is.
      */
-    CHECK_IS(recv_when_ready(client, buf, sizeof(buf)), wine ? 0 : -ECONNRESET);
+    int got = recv_when_ready(client, buf, sizeof(buf));
+    if (wine && got == 0) {
+        printf("  read after reset: end of stream (Wine)\n");
+    } else {
+        CHECK_IS(got, -ECONNRESET);
+    }
     /* The connection is gone: a write fails with WSAECONNRESET on both. */
     CHECK_IS(pollen_socket_send(client, "x", 1), -ECONNRESET);
     test_iov iov = { "x", 1 };
