@@ -314,6 +314,8 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
     protected abstract class AbstractPollenUnsafe extends AbstractUnsafe implements PollenIoHandle {
         protected boolean readPending;
         private ReadHandle readHandle;
+        /** A flush the loop holds until the end of its batch of ready events. */
+        private boolean flushHeld;
 
         @Override
         public int fd() {
@@ -339,11 +341,22 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             if ((ready & (Readiness.WRITABLE | Readiness.ERROR)) != 0) {
                 writeReady();
             }
-            if ((ready & (Readiness.READABLE | Readiness.ERROR)) != 0) {
-                readReady();
+            if ((ready & (Readiness.READABLE | Readiness.ERROR | Readiness.READ_CLOSED)) == 0) {
+                return;
             }
-            if ((ready & Readiness.READ_CLOSED) != 0) {
-                readClosedReady();
+            // Flushes made by the reads' handlers may wait for the end of the batch (WRITE_BATCHING);
+            // not those of a connect completed above, whose channelActive may block on its peer.
+            PollenIoHandler loop = registration.attachment();
+            loop.holdFlushes(true);
+            try {
+                if ((ready & (Readiness.READABLE | Readiness.ERROR)) != 0) {
+                    readReady();
+                }
+                if ((ready & Readiness.READ_CLOSED) != 0) {
+                    readClosedReady();
+                }
+            } finally {
+                loop.holdFlushes(false);
             }
         }
 
@@ -435,12 +448,42 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             return readHandle;
         }
 
+        /** Whether a flush made while the loop handles ready events may wait for the end of the batch. */
+        protected boolean holdsFlushes() {
+            return false;
+        }
+
         @Override
         protected final void flush0() {
             // With WRITE interest set, the loop flushes when the socket drains.
-            if (!isInterested(Readiness.INTEREST_WRITE)) {
-                super.flush0();
+            if (flushHeld || isInterested(Readiness.INTEREST_WRITE)) {
+                return;
             }
+            if (holdsFlushes() && registration != null && ioHandler().holdFlush(this)) {
+                flushHeld = true;
+                return;
+            }
+            super.flush0();
+        }
+
+        /**
+         * Writes a held flush now: at the end of the batch, or before a close or output shutdown.
+         * (Deregistration needs nothing: Netty runs it as a task, after the batch.)
+         */
+        final void releaseHeldFlush() {
+            if (flushHeld) {
+                flushHeld = false;
+                if (!isInterested(Readiness.INTEREST_WRITE)) {
+                    super.flush0();
+                }
+            }
+        }
+
+        @Override
+        protected void close(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
+            // What was flushed before close() is written first, as if the flush had not been held.
+            releaseHeldFlush();
+            super.close(promise, cause, closeCause);
         }
 
         /** The socket is writable: finish a pending connect or flush. */

@@ -38,6 +38,8 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     private final Runnable flushTask = () -> ((AbstractPollenUnsafe) unsafe()).writeReady();
     private WritableByteChannel byteChannel;
     private boolean sendFileSupported = true;
+    /** {@link PollenChannelOption#WRITE_BATCHING}, kept here for the flush path. */
+    volatile boolean writeBatching = true;
 
     protected AbstractPollenStreamChannel(Channel parent, PollenSocket socket,
                                           Class<? extends IoHandler> ioHandlerType, boolean active) {
@@ -292,11 +294,18 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
         EventLoop loop = eventLoop();
         if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+            shutdownOutput0(promise);
         } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+            loop.execute(() -> shutdownOutput0(promise));
         }
         return promise;
+    }
+
+    private void shutdownOutput0(ChannelPromise promise) {
+        // Data flushed before the shutdown is written first, though the loop held the flush.
+        StreamUnsafe unsafe = (StreamUnsafe) unsafe();
+        unsafe.releaseHeldFlush();
+        unsafe.shutdownOutput(promise);
     }
 
     @Override
@@ -371,6 +380,11 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     }
 
     protected class StreamUnsafe extends AbstractPollenUnsafe {
+        @Override
+        protected boolean holdsFlushes() {
+            return writeBatching;
+        }
+
         @Override
         protected Executor prepareToClose() {
             try {

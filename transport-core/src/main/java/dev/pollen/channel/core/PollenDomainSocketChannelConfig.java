@@ -32,7 +32,7 @@ public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implem
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, ALLOW_HALF_CLOSURE,
-                PollenChannelOption.DOMAIN_SOCKET_READ_MODE);
+                PollenChannelOption.WRITE_BATCHING, PollenChannelOption.DOMAIN_SOCKET_READ_MODE);
     }
 
     @Override
@@ -46,6 +46,9 @@ public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implem
         }
         if (option == ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(isAllowHalfClosure());
+        }
+        if (option == PollenChannelOption.WRITE_BATCHING) {
+            return (T) Boolean.valueOf(isWriteBatching());
         }
         if (option == PollenChannelOption.DOMAIN_SOCKET_READ_MODE) {
             return (T) getReadMode();
@@ -62,6 +65,8 @@ public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implem
             setSendBufferSize((Integer) value);
         } else if (option == ALLOW_HALF_CLOSURE) {
             setAllowHalfClosure((Boolean) value);
+        } else if (option == PollenChannelOption.WRITE_BATCHING) {
+            setWriteBatching((Boolean) value);
         } else if (option == PollenChannelOption.DOMAIN_SOCKET_READ_MODE) {
             setReadMode((DomainSocketReadMode) value);
         } else {
@@ -117,6 +122,17 @@ public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implem
     @Override
     public PollenDomainSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
         this.allowHalfClosure = allowHalfClosure;
+        return this;
+    }
+
+    /** {@link PollenChannelOption#WRITE_BATCHING}. */
+    public boolean isWriteBatching() {
+        return ((AbstractPollenStreamChannel) channel).writeBatching;
+    }
+
+    /** {@link PollenChannelOption#WRITE_BATCHING}. */
+    public PollenDomainSocketChannelConfig setWriteBatching(boolean writeBatching) {
+        ((AbstractPollenStreamChannel) channel).writeBatching = writeBatching;
         return this;
     }
 

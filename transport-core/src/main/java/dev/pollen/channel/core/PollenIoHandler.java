@@ -60,6 +60,11 @@ public abstract class PollenIoHandler implements IoHandler {
     /** Registrations whose interest changed since the last wait (loop thread only). */
     private PollenIoRegistration[] dirty = new PollenIoRegistration[64];
     private int dirtyCount;
+    /** True while a channel's reads are handled; flushes made then may be held (loop thread only). */
+    private boolean holding;
+    /** Channels whose flush waits for the end of the batch (loop thread only). */
+    private AbstractPollenChannel.AbstractPollenUnsafe[] heldFlushes = new AbstractPollenChannel.AbstractPollenUnsafe[64];
+    private int heldCount;
 
     private IovArray iovArray;
     private DatagramPacketArray datagramReads;
@@ -167,6 +172,16 @@ public abstract class PollenIoHandler implements IoHandler {
     }
 
     private int dispatch(int n) {
+        try {
+            return dispatch0(n);
+        } finally {
+            if (heldCount != 0) {
+                releaseHeldFlushes();
+            }
+        }
+    }
+
+    private int dispatch0(int n) {
         int handled = 0;
         ByteBuffer ev = events;
         for (int i = 0; i < n; i++) {
@@ -190,6 +205,46 @@ public abstract class PollenIoHandler implements IoHandler {
             handled++;
         }
         return handled;
+    }
+
+    /**
+     * Marks the start or end of a channel's read handling within a batch: flushes made in between
+     * (by channelRead and channelReadComplete, to any channel of this loop) may be held.
+     */
+    void holdFlushes(boolean hold) {
+        holding = hold;
+    }
+
+    /**
+     * Holds a channel's flush until every ready event of this wait has been handled, so that the
+     * batch's writes leave back to back: a peer woken by the first finds the others waiting instead
+     * of sleeping again between them, and several flushes of one channel in a batch become one
+     * write. False when not handling reads (connect completion, tasks, other threads): write now.
+     */
+    boolean holdFlush(AbstractPollenChannel.AbstractPollenUnsafe unsafe) {
+        if (!holding) {
+            return false;
+        }
+        if (heldCount == heldFlushes.length) {
+            AbstractPollenChannel.AbstractPollenUnsafe[] bigger = new AbstractPollenChannel.AbstractPollenUnsafe[heldCount << 1];
+            System.arraycopy(heldFlushes, 0, bigger, 0, heldCount);
+            heldFlushes = bigger;
+        }
+        heldFlushes[heldCount++] = unsafe;
+        return true;
+    }
+
+    private void releaseHeldFlushes() {
+        for (int i = 0; i < heldCount; i++) {
+            AbstractPollenChannel.AbstractPollenUnsafe unsafe = heldFlushes[i];
+            heldFlushes[i] = null;
+            try {
+                unsafe.releaseHeldFlush();
+            } catch (Throwable t) {
+                logger.warn("Unexpected exception while flushing {}", unsafe, t);
+            }
+        }
+        heldCount = 0;
     }
 
     private void grow() {

@@ -42,7 +42,8 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         Map<ChannelOption<?>, Object> options = getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, TCP_NODELAY,
-                SO_KEEPALIVE, SO_REUSEADDR, SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE);
+                SO_KEEPALIVE, SO_REUSEADDR, SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE,
+                PollenChannelOption.WRITE_BATCHING);
         return getOptions(options, nativeOptions.options().toArray(new ChannelOption<?>[0]));
     }
 
@@ -73,6 +74,9 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
         if (option == ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(isAllowHalfClosure());
         }
+        if (option == PollenChannelOption.WRITE_BATCHING) {
+            return (T) Boolean.valueOf(isWriteBatching());
+        }
         if (nativeOptions.handles(option)) {
             return (T) nativeOptions.get(option);
         }
@@ -98,6 +102,8 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
             setTrafficClass((Integer) value);
         } else if (option == ALLOW_HALF_CLOSURE) {
             setAllowHalfClosure((Boolean) value);
+        } else if (option == PollenChannelOption.WRITE_BATCHING) {
+            setWriteBatching((Boolean) value);
         } else if (nativeOptions.handles(option)) {
             nativeOptions.set(option, value);
         } else {
@@ -220,6 +226,17 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
     @Override
     public PollenSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
         this.allowHalfClosure = allowHalfClosure;
+        return this;
+    }
+
+    /** {@link PollenChannelOption#WRITE_BATCHING}. */
+    public boolean isWriteBatching() {
+        return ((AbstractPollenStreamChannel) channel).writeBatching;
+    }
+
+    /** {@link PollenChannelOption#WRITE_BATCHING}. */
+    public PollenSocketChannelConfig setWriteBatching(boolean writeBatching) {
+        ((AbstractPollenStreamChannel) channel).writeBatching = writeBatching;
         return this;
     }
 
