@@ -11,6 +11,7 @@
 #                                         writes docs/benchmarks.md if no run was disturbed
 # Options:
 #   --servers LIST     comma-separated, from: pollen-epoll,netty-epoll,netty-io_uring,netty-nio,c-ref
+#                      (default: all of these) and pollen-epoll-nobatch (Pollen with WRITE_BATCHING off)
 #   --workloads LIST   comma-separated, from: http16,http1,echo,churn,udp,httpcodec16,httpcodec1,stream
 #                      (default: all)
 #   --runs N           measured runs per workload (default 6)

@@ -1,5 +1,6 @@
 package dev.pollen.benchmarks;
 
+import dev.pollen.channel.core.PollenChannelOption;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * Prints its PID and ports, then runs until killed.
  *
  * <pre>java dev.pollen.benchmarks.BenchServer TRANSPORT [HOST]</pre>
- * TRANSPORT is one of pollen-epoll, netty-epoll, netty-io_uring, netty-nio; HOST defaults to
+ * TRANSPORT is one of pollen-epoll, pollen-epoll-nobatch (write batching off), netty-epoll,
+ * netty-io_uring, netty-nio; HOST defaults to
  * 127.0.0.1. Ports are chosen by the kernel unless
  * -Dbench.httpPort/echoPort/churnPort/udpPort/streamPort/httpcodecPort say.
  */
@@ -42,18 +44,23 @@ public final class BenchServer {
     private BenchServer() {
     }
 
-    /** The factory and channel classes of one transport. */
+    /** The factory and channel classes of one transport; writeBatching is Pollen's option, null for Netty's. */
     private record Transport(IoHandlerFactory factory, Class<? extends ServerChannel> server,
-                             Class<? extends DatagramChannel> datagram) {
+                             Class<? extends DatagramChannel> datagram, Boolean writeBatching) {
+        Transport(IoHandlerFactory factory, Class<? extends ServerChannel> server,
+                  Class<? extends DatagramChannel> datagram) {
+            this(factory, server, datagram, null);
+        }
     }
 
     private static Transport transport(String name) {
         switch (name) {
             case "pollen-epoll":
+            case "pollen-epoll-nobatch": // WRITE_BATCHING off, to measure what it buys
                 dev.pollen.channel.epoll.Epoll.ensureAvailability();
                 return new Transport(dev.pollen.channel.epoll.EpollIoHandler.newFactory(),
                         dev.pollen.channel.epoll.EpollServerSocketChannel.class,
-                        dev.pollen.channel.epoll.EpollDatagramChannel.class);
+                        dev.pollen.channel.epoll.EpollDatagramChannel.class, !name.endsWith("-nobatch"));
             case "netty-epoll":
                 io.netty.channel.epoll.Epoll.ensureAvailability();
                 return new Transport(io.netty.channel.epoll.EpollIoHandler.newFactory(),
@@ -69,13 +76,13 @@ public final class BenchServer {
                         NioDatagramChannel.class);
             default:
                 throw new IllegalArgumentException("unknown transport " + name
-                        + " (pollen-epoll, netty-epoll, netty-io_uring, netty-nio)");
+                        + " (pollen-epoll, pollen-epoll-nobatch, netty-epoll, netty-io_uring, netty-nio)");
         }
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: BenchServer pollen-epoll|netty-epoll|netty-io_uring|netty-nio [host]");
+            System.err.println("usage: BenchServer pollen-epoll|pollen-epoll-nobatch|netty-epoll|netty-io_uring|netty-nio [host]");
             System.exit(2);
         }
         Transport t = transport(args[0]);
@@ -113,10 +120,13 @@ public final class BenchServer {
     /** A listener whose connections get a new instance of each handler, in this order. */
     private static Channel listen(EventLoopGroup group, Transport t, String host, int port, HandlerFactory... handlers)
             throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(t.server())
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(t.server())
                 .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .option(ChannelOption.SO_REUSEADDR, true);
+        if (t.writeBatching() != null) {
+            b.childOption(PollenChannelOption.WRITE_BATCHING, t.writeBatching());
+        }
+        return b.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         for (HandlerFactory h : handlers) {
