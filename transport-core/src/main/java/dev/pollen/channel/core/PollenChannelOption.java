@@ -25,13 +25,14 @@ public class PollenChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<Integer> MAX_DATAGRAM_PAYLOAD_SIZE =
             valueOf(PollenChannelOption.class, "MAX_DATAGRAM_PAYLOAD_SIZE");
     /**
-     * Whether data a stream channel flushes while its event loop handles a batch of ready events
-     * is written at the end of that batch, with the other channels' writes, rather than at once
-     * (default true). Back-to-back writes mostly find the peer already awake instead of waking it
-     * once per write, and several flushes of one channel in a batch become one system call; the
-     * price is that a write waits until the rest of the batch has been handled. A close or output
-     * shutdown writes what was flushed before it first; flushes outside a batch (from tasks or
-     * other threads, or when the socket drains) are written at once.
+     * Whether what a stream channel flushes while its event loop handles a batch's reads
+     * (channelRead, channelReadComplete) is written at the end of that batch, with the other
+     * channels' writes, rather than at once (default true). Back-to-back writes mostly find the
+     * peer already awake instead of waking it once per write, and several flushes of one channel
+     * in a batch become one system call; the price is that a write waits until the rest of the
+     * batch has been handled. A close or output shutdown writes what was flushed before it first;
+     * other flushes (from tasks or other threads, in channelActive after a connect, or when the
+     * socket drains) are written at once.
      */
     public static final ChannelOption<Boolean> WRITE_BATCHING = valueOf(PollenChannelOption.class, "WRITE_BATCHING");
     /** Whether a domain stream channel reads bytes or passed file descriptors. */

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * preallocated event buffer that grows when a wait fills it, a registration table keyed by
  * (slot, serial) tokens so that events for a cancelled or reused registration are dropped,
  * cross-thread wake-ups that skip redundant writes, interest changes collected during an iteration
- * and handed to the poller once, just before the next wait, active I/O time reported to Netty, and
- * cheap counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
+ * and handed to the poller once, just before the next wait, the writes flushed while a batch's
+ * reads are handled sent together at its end, active I/O time reported to Netty, and cheap
+ * counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
  */
 public abstract class PollenIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PollenIoHandler.class);
@@ -63,7 +64,8 @@ public abstract class PollenIoHandler implements IoHandler {
     /** True while a channel's reads are handled; flushes made then may be held (loop thread only). */
     private boolean holding;
     /** Channels whose flush waits for the end of the batch (loop thread only). */
-    private AbstractPollenChannel.AbstractPollenUnsafe[] heldFlushes = new AbstractPollenChannel.AbstractPollenUnsafe[64];
+    private AbstractPollenChannel.AbstractPollenUnsafe[] heldFlushes =
+            new AbstractPollenChannel.AbstractPollenUnsafe[64];
     private int heldCount;
 
     private IovArray iovArray;
@@ -226,7 +228,8 @@ public abstract class PollenIoHandler implements IoHandler {
             return false;
         }
         if (heldCount == heldFlushes.length) {
-            AbstractPollenChannel.AbstractPollenUnsafe[] bigger = new AbstractPollenChannel.AbstractPollenUnsafe[heldCount << 1];
+            AbstractPollenChannel.AbstractPollenUnsafe[] bigger =
+                    new AbstractPollenChannel.AbstractPollenUnsafe[heldCount << 1];
             System.arraycopy(heldFlushes, 0, bigger, 0, heldCount);
             heldFlushes = bigger;
         }
