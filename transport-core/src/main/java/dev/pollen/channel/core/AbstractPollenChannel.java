@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -39,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public abstract class AbstractPollenChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+    /** Flushes of at least this many pending bytes are written at once, never held for the batch. */
+    static final int MAX_HELD_BYTES = 16 * 1024;
 
     protected final PollenSocket socket;
     private final Class<? extends IoHandler> ioHandlerType;
@@ -459,11 +462,21 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             if (flushHeld || isInterested(Readiness.INTEREST_WRITE)) {
                 return;
             }
-            if (holdsFlushes() && registration != null && ioHandler().holdFlush(this)) {
+            if (holdsFlushes() && registration != null && isSmallWrite() && ioHandler().holdFlush(this)) {
                 flushHeld = true;
                 return;
             }
             super.flush0();
+        }
+
+        /**
+         * Whether the flushed data is small enough to be worth holding: batching saves wake-ups of
+         * the peer per write, which matter for small writes; a large one is dominated by copying,
+         * and holding it would only keep its buffers (and the allocator's memory) longer.
+         */
+        private boolean isSmallWrite() {
+            ChannelOutboundBuffer out = outboundBuffer();
+            return out != null && out.totalPendingWriteBytes() < MAX_HELD_BYTES;
         }
 
         /**

@@ -31,8 +31,9 @@ public class PollenChannelOption<T> extends ChannelOption<T> {
      * peer already awake instead of waking it once per write, and several flushes of one channel
      * in a batch become one system call; the price is that a write waits until the rest of the
      * batch has been handled. A close or output shutdown writes what was flushed before it first;
-     * other flushes (from tasks or other threads, in channelActive after a connect, or when the
-     * socket drains) are written at once.
+     * other flushes (from tasks or other threads, in channelActive after a connect, when the
+     * socket drains, or with 16 KiB or more pending, where copying outweighs the wake-up) are
+     * written at once.
      */
     public static final ChannelOption<Boolean> WRITE_BATCHING = valueOf(PollenChannelOption.class, "WRITE_BATCHING");
     /** Whether a domain stream channel reads bytes or passed file descriptors. */

@@ -33,13 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Write batching (PollenChannelOption.WRITE_BATCHING): a flush made while the loop handles a
- * batch's reads is written at the end of the batch, but never later than a close, an output
- * shutdown or a deregistration that follows it; never held when the option is off, outside a batch
- * or while a connect completes.
+ * Write batching (PollenChannelOption.WRITE_BATCHING): a small flush made while the loop handles
+ * a batch's reads is written at the end of the batch, but never later than a close, an output
+ * shutdown or a deregistration that follows it; never held when the option is off, outside a
+ * batch, while a connect completes, or when 16 KiB or more are pending.
  */
 class EpollWriteBatchingTest {
-    private static final byte[] DATA = new byte[16 * 1024];
+    /** Below the size from which a flush is written at once (16 KiB pending). */
+    private static final byte[] DATA = new byte[8 * 1024];
     private static EventLoopGroup group;
 
     @BeforeAll
@@ -96,8 +97,8 @@ class EpollWriteBatchingTest {
         List<ChannelFuture> writes = new ArrayList<>();
         CompletableFuture<Boolean> doneInRead = new CompletableFuture<>();
         Channel server = server(true, (ctx, msg) -> {
-            for (int off = 0; off < DATA.length; off += 1024) {
-                writes.add(ctx.writeAndFlush(Unpooled.wrappedBuffer(DATA, off, 1024)));
+            for (int off = 0; off < DATA.length; off += 512) {
+                writes.add(ctx.writeAndFlush(Unpooled.wrappedBuffer(DATA, off, 512)));
             }
             doneInRead.complete(writes.stream().anyMatch(ChannelFuture::isDone));
             ctx.channel().eventLoop().execute(ctx::close);
@@ -105,6 +106,19 @@ class EpollWriteBatchingTest {
         assertArrayEquals(DATA, request(server));
         assertFalse(doneInRead.get(), "a write completed inside channelRead, though its flush was held");
         assertTrue(writes.stream().allMatch(ChannelFuture::isSuccess));
+    }
+
+    @Test
+    void aLargeFlushIsWrittenAtOnce() throws Exception {
+        byte[] large = new byte[64 * 1024];
+        ThreadLocalRandom.current().nextBytes(large);
+        CompletableFuture<Boolean> doneInRead = new CompletableFuture<>();
+        Channel server = server(true, (ctx, msg) -> {
+            doneInRead.complete(ctx.writeAndFlush(Unpooled.wrappedBuffer(large)).isSuccess());
+            ctx.channel().eventLoop().execute(ctx::close);
+        });
+        assertArrayEquals(large, request(server));
+        assertTrue(doneInRead.get(), "a 64 KiB flush was held");
     }
 
     @Test
