@@ -52,4 +52,29 @@ public final class NativeLibrary {
         }
         Errors.init();
     }
+
+    /**
+     * Loads {@code baseName} and calls {@code probe}, a side-effect-free native, to prove the
+     * natives are bound. Returns why the transport cannot be used, or null if it can; never throws.
+     */
+    public static Throwable tryLoad(String baseName, Class<?> anchor, Runnable probe) {
+        try {
+            load(baseName, anchor);
+            probe.run();
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    /**
+     * Throws an {@link UnsatisfiedLinkError} "Pollen TRANSPORT transport unavailable: ..." if
+     * {@code cause} (from {@link #tryLoad}) is not null.
+     */
+    public static void ensureAvailable(String transport, Throwable cause) {
+        if (cause != null) {
+            throw (Error) new UnsatisfiedLinkError("Pollen " + transport + " transport unavailable: "
+                    + cause.getMessage()).initCause(cause);
+        }
+    }
 }

@@ -21,13 +21,7 @@ public final class Epoll {
         if (!"linux".equals(NativeLibrary.os())) {
             cause = new UnsupportedOperationException("Pollen epoll needs Linux; this is " + System.getProperty("os.name"));
         } else {
-            try {
-                NativeLibrary.load(LIBRARY, Epoll.class);
-                // A side-effect-free call proves the natives are bound.
-                EpollNative.pollerCapabilities();
-            } catch (Throwable t) {
-                cause = t;
-            }
+            cause = NativeLibrary.tryLoad(LIBRARY, Epoll.class, EpollNative::pollerCapabilities);
         }
         UNAVAILABILITY_CAUSE = cause;
     }
@@ -41,10 +35,7 @@ public final class Epoll {
 
     /** Throws an {@link UnsatisfiedLinkError} saying why the transport cannot be used. */
     public static void ensureAvailability() {
-        if (UNAVAILABILITY_CAUSE != null) {
-            throw (Error) new UnsatisfiedLinkError("Pollen epoll transport unavailable: "
-                    + UNAVAILABILITY_CAUSE.getMessage()).initCause(UNAVAILABILITY_CAUSE);
-        }
+        NativeLibrary.ensureAvailable("epoll", UNAVAILABILITY_CAUSE);
     }
 
     /** Why the transport cannot be used, or null if it can. */

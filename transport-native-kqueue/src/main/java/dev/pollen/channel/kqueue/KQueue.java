@@ -27,13 +27,7 @@ public final class KQueue {
             cause = new UnsupportedOperationException("Pollen kqueue needs macOS or FreeBSD; this is "
                     + System.getProperty("os.name") + ("linux".equals(os) ? " (use Pollen's epoll transport)" : ""));
         } else {
-            try {
-                NativeLibrary.load(LIBRARY, KQueue.class);
-                // A side-effect-free call proves the natives are bound.
-                KQueueNative.pollerCapabilities();
-            } catch (Throwable t) {
-                cause = t;
-            }
+            cause = NativeLibrary.tryLoad(LIBRARY, KQueue.class, KQueueNative::pollerCapabilities);
         }
         EMULATED = emulated;
         UNAVAILABILITY_CAUSE = cause;
@@ -48,10 +42,7 @@ public final class KQueue {
 
     /** Throws an {@link UnsatisfiedLinkError} saying why the transport cannot be used. */
     public static void ensureAvailability() {
-        if (UNAVAILABILITY_CAUSE != null) {
-            throw (Error) new UnsatisfiedLinkError("Pollen kqueue transport unavailable: "
-                    + UNAVAILABILITY_CAUSE.getMessage()).initCause(UNAVAILABILITY_CAUSE);
-        }
+        NativeLibrary.ensureAvailable("kqueue", UNAVAILABILITY_CAUSE);
     }
 
     /** Why the transport cannot be used, or null if it can. */

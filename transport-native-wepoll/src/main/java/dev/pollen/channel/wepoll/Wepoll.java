@@ -30,13 +30,7 @@ public final class Wepoll {
                     + System.getProperty("os.name") + ("linux".equals(os) ? " (use Pollen's epoll transport)"
                     : "osx".equals(os) || "freebsd".equals(os) ? " (use Pollen's kqueue transport)" : ""));
         } else {
-            try {
-                NativeLibrary.load(LIBRARY, Wepoll.class);
-                // A side-effect-free call proves the natives are bound.
-                WepollNative.pollerCapabilities();
-            } catch (Throwable t) {
-                cause = t;
-            }
+            cause = NativeLibrary.tryLoad(LIBRARY, Wepoll.class, WepollNative::pollerCapabilities);
         }
         EMULATED = emulated;
         UNAVAILABILITY_CAUSE = cause;
@@ -51,10 +45,7 @@ public final class Wepoll {
 
     /** Throws an {@link UnsatisfiedLinkError} saying why the transport cannot be used. */
     public static void ensureAvailability() {
-        if (UNAVAILABILITY_CAUSE != null) {
-            throw (Error) new UnsatisfiedLinkError("Pollen wepoll transport unavailable: "
-                    + UNAVAILABILITY_CAUSE.getMessage()).initCause(UNAVAILABILITY_CAUSE);
-        }
+        NativeLibrary.ensureAvailable("wepoll", UNAVAILABILITY_CAUSE);
     }
 
     /** Why the transport cannot be used, or null if it can. */
