@@ -24,8 +24,9 @@ LDLIBS=(-static-libgcc -lws2_32 -lntdll)
 
 mkdir -p "$out"
 backend=("$module"/src/main/c/*.c)
-# The shared layer: its Windows variants (errno table, Winsock socket and datagram layer) and the address codec.
-support=("$core"/main/c/*_win.c "$core/main/c/pollen_addr.c")
+# The shared layer: its Windows variants (errno table, Winsock socket and datagram layer), the
+# address codec and the option table.
+support=("$core"/main/c/*_win.c "$core/main/c/pollen_addr.c" "$core/main/c/pollen_sockopt.c")
 
 # The core contract test, unchanged, plus one program per behaviour.
 declare -A sources=([test_poller]="$core/test/c/test_poller.c")

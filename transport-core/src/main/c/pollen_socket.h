@@ -76,6 +76,9 @@ int pollen_socket_datagram(pollen_fd *out, int ipv6);
 int pollen_addr_to_sockaddr(int ipv6, const uint8_t *addr, struct sockaddr_storage *ss, socklen_t *len);
 int pollen_addr_from_sockaddr(const struct sockaddr_storage *ss, uint8_t *addr);
 
+/* The (level, name) of a portable option id on this platform: 1, or 0 if it has none. */
+int pollen_option_key(int option, int *level, int *name);
+
 int pollen_socket_bind(pollen_fd fd, int ipv6, const uint8_t *addr);
 int pollen_socket_listen(pollen_fd fd, int backlog);
 /* 1: connected, 0: in progress. */

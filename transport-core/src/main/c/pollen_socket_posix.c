@@ -240,53 +240,6 @@ int pollen_socket_close(pollen_fd fd) {
 }
 
 /* Maps a portable option id to level and name; 0 if this platform lacks it. */
-static int option_key(int option, int *level, int *name) {
-    switch (option) {
-    case POLLEN_SO_KEEPALIVE: *level = SOL_SOCKET; *name = SO_KEEPALIVE; return 1;
-    case POLLEN_SO_REUSEADDR: *level = SOL_SOCKET; *name = SO_REUSEADDR; return 1;
-#ifdef SO_REUSEPORT
-    case POLLEN_SO_REUSEPORT: *level = SOL_SOCKET; *name = SO_REUSEPORT; return 1;
-#endif
-    case POLLEN_SO_RCVBUF: *level = SOL_SOCKET; *name = SO_RCVBUF; return 1;
-    case POLLEN_SO_SNDBUF: *level = SOL_SOCKET; *name = SO_SNDBUF; return 1;
-    case POLLEN_SO_BROADCAST: *level = SOL_SOCKET; *name = SO_BROADCAST; return 1;
-    case POLLEN_TCP_NODELAY: *level = IPPROTO_TCP; *name = TCP_NODELAY; return 1;
-    case POLLEN_IP_TOS: *level = IPPROTO_IP; *name = IP_TOS; return 1;
-#ifdef TCP_KEEPIDLE
-    case POLLEN_TCP_KEEPIDLE: *level = IPPROTO_TCP; *name = TCP_KEEPIDLE; return 1;
-#elif defined(TCP_KEEPALIVE)
-    case POLLEN_TCP_KEEPIDLE: *level = IPPROTO_TCP; *name = TCP_KEEPALIVE; return 1;
-#endif
-#ifdef TCP_KEEPINTVL
-    case POLLEN_TCP_KEEPINTVL: *level = IPPROTO_TCP; *name = TCP_KEEPINTVL; return 1;
-#endif
-#ifdef TCP_KEEPCNT
-    case POLLEN_TCP_KEEPCNT: *level = IPPROTO_TCP; *name = TCP_KEEPCNT; return 1;
-#endif
-#ifdef TCP_USER_TIMEOUT
-    case POLLEN_TCP_USER_TIMEOUT: *level = IPPROTO_TCP; *name = TCP_USER_TIMEOUT; return 1;
-#endif
-    case POLLEN_IPV6_V6ONLY: *level = IPPROTO_IPV6; *name = IPV6_V6ONLY; return 1;
-#ifdef __linux__
-    case POLLEN_TCP_CORK: *level = IPPROTO_TCP; *name = TCP_CORK; return 1;
-    case POLLEN_TCP_QUICKACK: *level = IPPROTO_TCP; *name = TCP_QUICKACK; return 1;
-    case POLLEN_TCP_NOTSENT_LOWAT: *level = IPPROTO_TCP; *name = TCP_NOTSENT_LOWAT; return 1;
-    case POLLEN_TCP_DEFER_ACCEPT: *level = IPPROTO_TCP; *name = TCP_DEFER_ACCEPT; return 1;
-    case POLLEN_TCP_FASTOPEN: *level = IPPROTO_TCP; *name = TCP_FASTOPEN; return 1;
-    case POLLEN_TCP_FASTOPEN_CONNECT: *level = IPPROTO_TCP; *name = TCP_FASTOPEN_CONNECT; return 1;
-    case POLLEN_IP_BIND_ADDRESS_NO_PORT: *level = IPPROTO_IP; *name = IP_BIND_ADDRESS_NO_PORT; return 1;
-    case POLLEN_SO_BUSY_POLL: *level = SOL_SOCKET; *name = SO_BUSY_POLL; return 1;
-    case POLLEN_IP_FREEBIND: *level = IPPROTO_IP; *name = IP_FREEBIND; return 1;
-    case POLLEN_IP_TRANSPARENT: *level = IPPROTO_IP; *name = IP_TRANSPARENT; return 1;
-#endif
-#if defined(__APPLE__) || defined(__FreeBSD__)
-    case POLLEN_TCP_NOPUSH: *level = IPPROTO_TCP; *name = TCP_NOPUSH; return 1;
-    case POLLEN_SO_SNDLOWAT: *level = SOL_SOCKET; *name = SO_SNDLOWAT; return 1;
-#endif
-    default: return 0;
-    }
-}
-
 static int socket_family(int fd) {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
@@ -309,7 +262,7 @@ int pollen_socket_set_option(pollen_fd fd, int option, int value) {
         return setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &value, sizeof(value)) < 0 ? neg_errno() : 0;
     }
     int level, name;
-    if (!option_key(option, &level, &name)) {
+    if (!pollen_option_key(option, &level, &name)) {
         return -ENOPROTOOPT;
     }
     return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? neg_errno() : 0;
@@ -329,7 +282,7 @@ int pollen_socket_get_option(pollen_fd fd, int option, int *value) {
     if (option == POLLEN_IP_TOS && socket_family(fd) == AF_INET6) {
         level = IPPROTO_IPV6;
         name = IPV6_TCLASS;
-    } else if (!option_key(option, &level, &name)) {
+    } else if (!pollen_option_key(option, &level, &name)) {
         return -ENOPROTOOPT;
     }
     int v = 0;

@@ -23,19 +23,6 @@
 #include "pollen_errno_win.h"
 #include "pollen_socket.h"
 
-/* Windows 10 1709+ keep-alive names (ws2ipdef.h); older mingw-w64 headers lack them. */
-#ifndef TCP_KEEPALIVE
-#define TCP_KEEPALIVE 3
-#endif
-#ifndef TCP_KEEPIDLE
-#define TCP_KEEPIDLE TCP_KEEPALIVE
-#endif
-#ifndef TCP_KEEPCNT
-#define TCP_KEEPCNT 16
-#endif
-#ifndef TCP_KEEPINTVL
-#define TCP_KEEPINTVL 17
-#endif
 #ifndef IPV6_TCLASS
 #define IPV6_TCLASS 39
 #endif
@@ -343,29 +330,6 @@ int pollen_socket_close(pollen_fd fd) {
 }
 
 /* Maps a portable option id to level and name; 0 if Windows lacks it. */
-static int option_key(int option, int *level, int *name) {
-    switch (option) {
-    case POLLEN_SO_KEEPALIVE: *level = SOL_SOCKET; *name = SO_KEEPALIVE; return 1;
-    case POLLEN_SO_REUSEADDR: *level = SOL_SOCKET; *name = SO_REUSEADDR; return 1;
-    case POLLEN_SO_RCVBUF: *level = SOL_SOCKET; *name = SO_RCVBUF; return 1;
-    case POLLEN_SO_SNDBUF: *level = SOL_SOCKET; *name = SO_SNDBUF; return 1;
-    case POLLEN_SO_BROADCAST: *level = SOL_SOCKET; *name = SO_BROADCAST; return 1;
-    case POLLEN_SO_EXCLUSIVEADDRUSE: *level = SOL_SOCKET; *name = SO_EXCLUSIVEADDRUSE; return 1;
-    case POLLEN_TCP_NODELAY: *level = IPPROTO_TCP; *name = TCP_NODELAY; return 1;
-    case POLLEN_IP_TOS: *level = IPPROTO_IP; *name = IP_TOS; return 1;
-    /* Seconds, as on Linux; Windows 10 1709 and later. */
-    case POLLEN_TCP_KEEPIDLE: *level = IPPROTO_TCP; *name = TCP_KEEPIDLE; return 1;
-    case POLLEN_TCP_KEEPINTVL: *level = IPPROTO_TCP; *name = TCP_KEEPINTVL; return 1;
-    case POLLEN_TCP_KEEPCNT: *level = IPPROTO_TCP; *name = TCP_KEEPCNT; return 1;
-    case POLLEN_IPV6_V6ONLY: *level = IPPROTO_IPV6; *name = IPV6_V6ONLY; return 1;
-    /*
-     * SO_REUSEPORT, TCP_USER_TIMEOUT (TCP_MAXRT counts whole seconds, not milliseconds) and
-     * every Linux/BSD-only option: -ENOPROTOOPT.
-     */
-    default: return 0;
-    }
-}
-
 static int is_ipv6(pollen_fd fd) {
     int family = 0, type = 0;
     return socket_kind(fd, &family, &type) == 0 && family == AF_INET6;
@@ -389,7 +353,7 @@ int pollen_socket_set_option(pollen_fd fd, int option, int value) {
                 ? wsa_error() : 0;
     }
     int level, name;
-    if (!option_key(option, &level, &name)) {
+    if (!pollen_option_key(option, &level, &name)) {
         return -ENOPROTOOPT;
     }
     return setsockopt(fd, level, name, (const char *) &v, sizeof(v)) == SOCKET_ERROR ? wsa_error() : 0;
@@ -409,7 +373,7 @@ int pollen_socket_get_option(pollen_fd fd, int option, int *value) {
     if (option == POLLEN_IP_TOS && is_ipv6(fd)) {
         level = IPPROTO_IPV6;
         name = IPV6_TCLASS;
-    } else if (!option_key(option, &level, &name)) {
+    } else if (!pollen_option_key(option, &level, &name)) {
         return -ENOPROTOOPT;
     }
     DWORD v = 0;
