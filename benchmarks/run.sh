@@ -100,7 +100,7 @@ else
 fi
 
 # ---------------------------------------------------------------- servers
-JVM_FLAGS=(-XX:+UseParallelGC -Xms512m -Xmx512m -XX:+AlwaysPreTouch)
+JVM_FLAGS=(-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch)
 CLASSPATH_="$TARGET/pollen-benchmarks-0.1.0-SNAPSHOT.jar:$TARGET/lib/*"
 declare -A SPID PORT
 
