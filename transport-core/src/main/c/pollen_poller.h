@@ -43,6 +43,11 @@
 #define POLLEN_CAP_EDGE            0x4
 #define POLLEN_CAP_READ_CLOSED     0x8   /* reports a peer's write shutdown as its own bit */
 #define POLLEN_CAP_NANO_TIMEOUT    0x10  /* waits with sub-millisecond precision */
+/*
+ * Closing a socket that nothing else holds (no dup, no other process) ends its registration:
+ * no DEL is needed first, and its number may be added again at once.
+ */
+#define POLLEN_CAP_CLOSE_REMOVES   0x20
 
 /* One delivered event; 16 bytes, laid out identically on every platform. */
 typedef struct pollen_event {

@@ -33,18 +33,21 @@
 #endif
 
 /*
- * Linux: the per-byte calls go straight to the kernel through syscall(2). glibc's recv, send and
- * sendmsg are thread-cancellation points, and each call pays for two atomic updates of the
- * thread's cancellation state around the system call; nothing here is ever cancelled.
+ * Linux: the per-byte and per-connection calls go straight to the kernel through syscall(2).
+ * glibc's recv, send, sendmsg and close are thread-cancellation points, and each call pays for
+ * two atomic updates of the thread's cancellation state around the system call; nothing here is
+ * ever cancelled.
  */
-#if defined(__linux__) && defined(SYS_recvfrom) && defined(SYS_sendto) && defined(SYS_sendmsg)
+#if defined(__linux__) && defined(SYS_recvfrom) && defined(SYS_sendto) && defined(SYS_sendmsg) && defined(SYS_close)
 #define POLLEN_RECV(fd, buf, len, flags) syscall(SYS_recvfrom, (fd), (buf), (len), (flags), NULL, NULL)
 #define POLLEN_SEND(fd, buf, len, flags) syscall(SYS_sendto, (fd), (buf), (len), (flags), NULL, 0)
 #define POLLEN_SENDMSG(fd, msg, flags) syscall(SYS_sendmsg, (fd), (msg), (flags))
+#define POLLEN_CLOSE(fd) syscall(SYS_close, (fd))
 #else
 #define POLLEN_RECV(fd, buf, len, flags) recv((fd), (buf), (len), (flags))
 #define POLLEN_SEND(fd, buf, len, flags) send((fd), (buf), (len), (flags))
 #define POLLEN_SENDMSG(fd, msg, flags) sendmsg((fd), (msg), (flags))
+#define POLLEN_CLOSE(fd) close(fd)
 #endif
 
 static int neg_errno(void) {
@@ -236,10 +239,10 @@ int pollen_socket_shutdown(pollen_fd fd, int read, int write) {
 
 int pollen_socket_close(pollen_fd fd) {
     /* On Linux the descriptor is released even when close reports EINTR: never retry. */
-    return close(fd) < 0 && errno != EINTR ? neg_errno() : 0;
+    return POLLEN_CLOSE(fd) < 0 && errno != EINTR ? neg_errno() : 0;
 }
 
-/* Maps a portable option id to level and name; 0 if this platform lacks it. */
+/* The socket's address family (AF_INET, AF_INET6, AF_UNIX), or -1. */
 static int socket_family(int fd) {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);

@@ -212,6 +212,32 @@ static void test_fd_reuse_gets_new_token(void) {
     CHECK_RC(pollen_poller_close(p));
 }
 
+/* With CAP_CLOSE_REMOVES a close without DEL ends the registration; the number is free to add again. */
+static void test_close_removes(void) {
+    if (!(pollen_poller_capabilities() & POLLEN_CAP_CLOSE_REMOVES)) {
+        return;
+    }
+    pollen_poller *p;
+    pollen_event ev[8];
+    pollen_fd a, b, c, d;
+    CHECK_RC(pollen_poller_create(&p, 8));
+    tcp_pair(&a, &b);
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, POLLEN_INTEREST_WRITE, 100));
+    pollen_fd old = b;
+    CHECK_RC(pollen_socket_close(b));
+    CHECK(wait_for(p, ev, 8, 20000000) == 0);
+    CHECK_RC(pollen_socket_close(a));
+    tcp_pair(&c, &d);
+    CHECK(c == old || d == old);
+    pollen_fd reused = c == old ? c : d;
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, reused, POLLEN_INTEREST_WRITE, 200));
+    CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+    CHECK(ev[0].token == 200);
+    CHECK_RC(pollen_socket_close(c));
+    CHECK_RC(pollen_socket_close(d));
+    CHECK_RC(pollen_poller_close(p));
+}
+
 /* ONESHOT: one event, then silence although still ready, until a MOD re-arms it; refused without the capability. */
 static void test_oneshot_rearms_on_mod(void) {
     pollen_poller *p;
@@ -254,5 +280,6 @@ int main(void) {
     RUN(test_more_ready_than_capacity);
     RUN(test_fd_reuse_gets_new_token);
     RUN(test_oneshot_rearms_on_mod);
+    RUN(test_close_removes);
     return 0;
 }

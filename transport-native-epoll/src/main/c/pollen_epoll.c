@@ -205,7 +205,8 @@ int pollen_poller_close(pollen_poller *p) {
 }
 
 uint32_t pollen_poller_capabilities(void) {
-    uint32_t caps = POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_EDGE | POLLEN_CAP_READ_CLOSED;
+    uint32_t caps = POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_EDGE | POLLEN_CAP_READ_CLOSED
+            | POLLEN_CAP_CLOSE_REMOVES;
 #ifdef SYS_epoll_pwait2
     if (have_pwait2 < 0) {
         int epfd = epoll_create1(EPOLL_CLOEXEC);

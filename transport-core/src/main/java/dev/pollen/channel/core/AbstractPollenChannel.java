@@ -53,9 +53,15 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
     private Future<?> connectTimeoutFuture;
     private SocketAddress requestedRemoteAddress;
     private volatile SocketAddress local;
+    /** Set for accepted connections: their local address is asked of the socket when first wanted. */
+    private boolean localOnDemand;
     private volatile SocketAddress remote;
     protected volatile boolean active;
     private boolean connectStarted;
+    /** Set once {@link #fd()} has handed the descriptor out: it may have been duplicated since. */
+    private volatile boolean fdHandedOut;
+    /** Set by doClose before it deregisters: the poller may leave the removal to the close. */
+    private volatile boolean closingOwnDescriptor;
     boolean inputClosedSeenErrorOnRead;
 
     protected AbstractPollenChannel(Channel parent, PollenSocket socket, Class<? extends IoHandler> ioHandlerType,
@@ -77,11 +83,13 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
         this(parent, socket, ioHandlerType, initialInterest, false);
         this.active = true;
         this.remote = remote;
-        this.local = socket.localAddress();
+        // Most servers never ask an accepted connection for its local address: no getsockname each.
+        this.localOnDemand = true;
     }
 
     /** The underlying socket's descriptor. */
     public final int fd() {
+        fdHandedOut = true;
         return socket.intValue();
     }
 
@@ -208,6 +216,7 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
                 connectTimeoutFuture = null;
             }
             if (isRegistered()) {
+                closingOwnDescriptor = !fdHandedOut;
                 // doClose may run off the loop (SO_LINGER closes on another executor).
                 EventLoop loop = eventLoop();
                 if (loop.inEventLoop()) {
@@ -229,7 +238,11 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
 
     @Override
     protected SocketAddress localAddress0() {
-        return local;
+        SocketAddress l = local;
+        if (l == null && localOnDemand && socket.isOpen()) {
+            local = l = socket.localAddress();
+        }
+        return l;
     }
 
     @Override
@@ -323,6 +336,11 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
         @Override
         public int fd() {
             return socket.intValue();
+        }
+
+        @Override
+        public boolean closingOwnDescriptor() {
+            return closingOwnDescriptor;
         }
 
         @Override

@@ -19,6 +19,14 @@ import java.net.SocketAddress;
  */
 public abstract class AbstractPollenServerChannel extends AbstractPollenChannel implements ServerChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    /**
+     * Whether this kernel's accepted TCP sockets inherit TCP_NODELAY from their listener: 0 not yet
+     * known, 1 yes, -1 no. Learnt from the first connection accepted by a listener that has it.
+     */
+    private static volatile int noDelayInherited;
+
+    /** Whether TCP_NODELAY was set on this listener at bind, so that accepted sockets can inherit it. */
+    private boolean listenerNoDelay;
 
     protected AbstractPollenServerChannel(PollenSocket socket, Class<? extends IoHandler> ioHandlerType) {
         super(null, socket, ioHandlerType, 0, false);
@@ -38,8 +46,38 @@ public abstract class AbstractPollenServerChannel extends AbstractPollenChannel 
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
         super.doBind(localAddress);
+        if (socket.family() != PollenSocket.FAMILY_UNIX) {
+            // Accepted sockets get TCP_NODELAY, Netty's default, without a system call each where
+            // the kernel copies it from the listener (Linux, the BSDs, macOS).
+            try {
+                socket.setOption(PollenSocket.TCP_NODELAY, 1);
+                listenerNoDelay = true;
+            } catch (IOException ignore) {
+                // Then every accepted socket sets it itself.
+            }
+        }
         socket.listen(backlog());
         active = true;
+    }
+
+    /**
+     * Whether a socket accepted by this listener already has TCP_NODELAY: true when the listener has
+     * it and the kernel is known to copy it; the first accepted socket tells.
+     */
+    final boolean acceptedHasNoDelay(PollenSocket child) {
+        if (!listenerNoDelay) {
+            return false;
+        }
+        int inherited = noDelayInherited;
+        if (inherited == 0) {
+            try {
+                inherited = child.getOption(PollenSocket.TCP_NODELAY) != 0 ? 1 : -1;
+            } catch (IOException e) {
+                return false; // the caller sets it, and fails the same way if it must
+            }
+            noDelayInherited = inherited;
+        }
+        return inherited > 0;
     }
 
     @Override

@@ -7,6 +7,15 @@ public interface PollenIoHandle extends IoHandle {
     int fd();
 
     /**
+     * True when the handle is being closed and nothing outside Pollen was given its descriptor: on a
+     * backend answering {@link PollerBackend#CAP_CLOSE_REMOVES} the close then ends the registration
+     * and no removal call is made.
+     */
+    default boolean closingOwnDescriptor() {
+        return false;
+    }
+
+    /**
      * The poller refused this handle's interest set (applied on the loop thread before a wait).
      * By default the handle is closed.
      */

@@ -40,6 +40,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private static final int SLEEPING = 0;
 
     private final PollerBackend backend;
+    /** The backend ends a registration when its descriptor is closed (CAP_CLOSE_REMOVES). */
+    private final boolean closeRemoves;
     private final ThreadAwareExecutor executor;
     private final long poller;
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
@@ -82,6 +84,7 @@ public abstract class PollenIoHandler implements IoHandler {
 
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy) {
         this.backend = backend;
+        this.closeRemoves = (backend.capabilities() & PollerBackend.CAP_CLOSE_REMOVES) != 0;
         this.executor = executor;
         this.selectStrategy = selectStrategy;
         this.capacity = INITIAL_EVENTS;
@@ -428,14 +431,15 @@ public abstract class PollenIoHandler implements IoHandler {
     void remove(PollenIoRegistration reg) {
         // A change not yet handed to the poller is dropped with it.
         reg.dirty = false;
-        if (reg.kernelInterest != 0) {
+        // A descriptor about to be closed by its only holder leaves the poller with the close.
+        if (reg.kernelInterest != 0 && !(closeRemoves && reg.handle.closingOwnDescriptor())) {
             int rc = backend.ctl(poller, PollerBackend.CTL_DEL, reg.handle.fd(), 0, reg.token);
             ctlCalls++;
             if (rc < 0 && logger.isDebugEnabled()) {
                 logger.debug("Failed to remove fd {}", reg.handle.fd(), Errors.newIOException(backend.name() + "_ctl_del", rc));
             }
-            reg.kernelInterest = 0;
         }
+        reg.kernelInterest = 0;
         int slot = (int) reg.token;
         if (table[slot] == reg) {
             table[slot] = null;

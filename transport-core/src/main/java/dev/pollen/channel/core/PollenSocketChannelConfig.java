@@ -36,7 +36,10 @@ public class PollenSocketChannelConfig extends DefaultChannelConfig implements S
                 .addInteger(PollenChannelOption.TCP_KEEPINTVL, PollenSocket.TCP_KEEPINTVL, 1)
                 .addInteger(PollenChannelOption.TCP_KEEPCNT, PollenSocket.TCP_KEEPCNT, 1)
                 .addInteger(PollenChannelOption.TCP_USER_TIMEOUT, PollenSocket.TCP_USER_TIMEOUT, 0);
-        setTcpNoDelay(true);
+        if (!(channel.parent() instanceof AbstractPollenServerChannel listener
+                && listener.acceptedHasNoDelay(socket))) {
+            setTcpNoDelay(true);
+        }
     }
 
     @Override

@@ -15,6 +15,8 @@ public interface PollerBackend {
     int CAP_EDGE = 0x4;
     int CAP_READ_CLOSED = 0x8;
     int CAP_NANO_TIMEOUT = 0x10;
+    /** Closing a descriptor nothing else holds ends its registration: no DEL is needed first. */
+    int CAP_CLOSE_REMOVES = 0x20;
 
     /** Short name, e.g. "epoll". */
     String name();

@@ -1,0 +1,154 @@
+package dev.pollen.channel.epoll;
+
+import dev.pollen.channel.core.PollenIoHandler;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.pollen.channel.epoll.EpollTestSupport.ANY_LOOPBACK_PORT;
+import static dev.pollen.channel.epoll.EpollTestSupport.onLoop;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What an accepted connection costs and knows: TCP_NODELAY copied from the listener rather than
+ * set per connection, the local address asked for only when wanted, and no EPOLL_CTL_DEL before
+ * the close that ends the registration anyway (unless the descriptor was handed out).
+ */
+class EpollAcceptedConnectionTest {
+    static EventLoopGroup serverGroup;
+    static EventLoopGroup clientGroup;
+
+    @BeforeAll
+    static void setUp() {
+        serverGroup = EpollTestSupport.newGroup(1);
+        clientGroup = EpollTestSupport.newGroup(1);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        EpollTestSupport.shutdown(serverGroup, clientGroup);
+    }
+
+    @Test
+    void acceptedConnectionHasNoDelayAndItsAddresses() throws Exception {
+        CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        accepted.complete((SocketChannel) ctx.channel());
+                    }
+                }).bind(ANY_LOOPBACK_PORT).sync().channel();
+        Channel client = connect(server, new ChannelInboundHandlerAdapter());
+        SocketChannel child = accepted.get(10, TimeUnit.SECONDS);
+        assertTrue(child.config().isTcpNoDelay(), "TCP_NODELAY, as read back from the accepted socket");
+        assertEquals(server.localAddress(), child.localAddress());
+        assertEquals(client.localAddress(), child.remoteAddress());
+        assertEquals(client.remoteAddress(), child.localAddress());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @Test
+    void childOptionTurnsNoDelayOff() throws Exception {
+        CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, false)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        accepted.complete((SocketChannel) ctx.channel());
+                    }
+                }).bind(ANY_LOOPBACK_PORT).sync().channel();
+        Channel client = connect(server, new ChannelInboundHandlerAdapter());
+        assertFalse(accepted.get(10, TimeUnit.SECONDS).config().isTcpNoDelay());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @Test
+    void closingAnAcceptedConnectionLeavesRemovalToTheClose() throws Exception {
+        assertEquals(1, ctlCallsPerConnection(false), "EPOLL_CTL_ADD only");
+    }
+
+    @Test
+    void aDescriptorHandedOutIsRemovedBeforeTheClose() throws Exception {
+        assertEquals(2, ctlCallsPerConnection(true), "EPOLL_CTL_ADD and EPOLL_CTL_DEL");
+    }
+
+    /**
+     * Runs 20 connections one after another (so their descriptor numbers are reused) through a
+     * server that answers one message and closes; returns the server loop's epoll_ctl calls per
+     * connection.
+     */
+    private static long ctlCallsPerConnection(boolean handOutFd) throws Exception {
+        Channel server = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
+                .childHandler(new SharableHandler() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (handOutFd) {
+                            assertTrue(((EpollSocketChannel) ctx.channel()).fd() > 0);
+                        }
+                        ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+                    }
+                }).bind(ANY_LOOPBACK_PORT).sync().channel();
+        EventLoop loop = server.eventLoop();
+        long before = onLoop(loop, () -> PollenIoHandler.current().ctlCount());
+        int connections = 20;
+        for (int i = 0; i < connections; i++) {
+            String text = "request " + i;
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            Channel client = connect(server, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf buf = (ByteBuf) msg;
+                    answer.complete(buf.toString(StandardCharsets.US_ASCII));
+                    buf.release();
+                }
+
+                @Override
+                public void channelInactive(ChannelHandlerContext ctx) {
+                    closed.complete(null);
+                }
+            });
+            client.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+            assertEquals(text, answer.get(10, TimeUnit.SECONDS));
+            closed.get(10, TimeUnit.SECONDS);
+            assertEquals(1, EpollTestSupport.awaitRegistrations(loop, 1), "only the listener is left");
+        }
+        long calls = onLoop(loop, () -> PollenIoHandler.current().ctlCount()) - before;
+        server.close().sync();
+        assertEquals(0, calls % connections, calls + " epoll_ctl calls for " + connections + " connections");
+        return calls / connections;
+    }
+
+    @ChannelHandler.Sharable
+    private static class SharableHandler extends ChannelInboundHandlerAdapter {
+    }
+
+    private static Channel connect(Channel server, ChannelInboundHandlerAdapter handler) throws InterruptedException {
+        return new Bootstrap().group(clientGroup).channel(EpollSocketChannel.class).handler(handler)
+                .connect((InetSocketAddress) server.localAddress()).sync().channel();
+    }
+}
