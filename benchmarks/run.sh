@@ -88,6 +88,7 @@ build() {
   fi
   gcc -O2 -Wall -Wextra -Werror -o "$TARGET/ref_server" "$HERE/src/main/c/ref_server.c"
   gcc -O2 -Wall -Wextra -Werror -o "$TARGET/load_client" "$HERE/src/main/c/load_client.c"
+  gcc -O2 -Wall -Wextra -Werror -o "$TARGET/syscall_cost" "$HERE/src/main/c/syscall_cost.c"
 }
 [ "$BUILD" = 1 ] && build
 
@@ -137,6 +138,9 @@ wait_ports() {
   return 1
 }
 
+# What one kernel entry costs here, measured on the servers' core before they start: an epoll
+# server pays it per read, write and wait, an io_uring server about once per batch.
+SYSCALL_NS="$("${SERVER_PIN[@]}" "$TARGET/syscall_cost" 2>/dev/null || echo "?")"
 for s in "${SERVER_LIST[@]}"; do start_server "$s"; done
 for s in "${SERVER_LIST[@]}"; do wait_ports "$s"; done
 
@@ -313,7 +317,8 @@ report() {
   echo "# Pollen benchmarks"
   echo
   echo "Measured by \`benchmarks/run.sh\` on $(date -u +%Y-%m-%d): $NPROC CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)),"
-  echo "kernel $(uname -r), $(java -version 2>&1 | head -1 | tr -d '"'), Netty 4.2.17.Final."
+  echo "kernel $(uname -r), $(java -version 2>&1 | head -1 | tr -d '"'), Netty 4.2.17.Final;"
+  echo "the cheapest system call (getppid, \`syscall_cost\`) takes $SYSCALL_NS ns of CPU on this machine."
   echo "All servers ran at the same time pinned to core 0, one event-loop thread each (JVM:"
   echo "\`${JVM_FLAGS[*]}\`), driven by \`load_client\` pinned to core 1 with the same load on each."
   echo "Figures are server CPU time (all threads, from /proc/PID/task/*/schedstat) per unit of work:"
