@@ -51,29 +51,32 @@ class EpollAcceptedConnectionTest {
 
     @Test
     void acceptedConnectionHasNoDelayAndItsAddresses() throws Exception {
-        CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        accepted.complete((SocketChannel) ctx.channel());
-                    }
-                }).bind(ANY_LOOPBACK_PORT).sync().channel();
-        Channel client = connect(server, new ChannelInboundHandlerAdapter());
-        SocketChannel child = accepted.get(10, TimeUnit.SECONDS);
-        assertTrue(child.config().isTcpNoDelay(), "TCP_NODELAY, as read back from the accepted socket");
-        assertEquals(server.localAddress(), child.localAddress());
-        assertEquals(client.localAddress(), child.remoteAddress());
-        assertEquals(client.remoteAddress(), child.localAddress());
-        client.close().sync();
-        server.close().sync();
+        Accepted c = acceptOne(new ServerBootstrap());
+        assertTrue(c.child.config().isTcpNoDelay(), "TCP_NODELAY, as read back from the accepted socket");
+        assertEquals(c.server.localAddress(), c.child.localAddress());
+        assertEquals(c.client.localAddress(), c.child.remoteAddress());
+        assertEquals(c.client.remoteAddress(), c.child.localAddress());
+        c.close();
     }
 
     @Test
     void childOptionTurnsNoDelayOff() throws Exception {
+        Accepted c = acceptOne(new ServerBootstrap().childOption(ChannelOption.TCP_NODELAY, false));
+        assertFalse(c.child.config().isTcpNoDelay());
+        c.close();
+    }
+
+    /** A listener, one client connected to it, and the connection it accepted. */
+    private record Accepted(Channel server, Channel client, SocketChannel child) {
+        void close() throws InterruptedException {
+            client.close().sync();
+            server.close().sync();
+        }
+    }
+
+    private static Accepted acceptOne(ServerBootstrap bootstrap) throws Exception {
         CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, false)
+        Channel server = bootstrap.group(serverGroup).channel(EpollServerSocketChannel.class)
                 .childHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
@@ -81,9 +84,7 @@ class EpollAcceptedConnectionTest {
                     }
                 }).bind(ANY_LOOPBACK_PORT).sync().channel();
         Channel client = connect(server, new ChannelInboundHandlerAdapter());
-        assertFalse(accepted.get(10, TimeUnit.SECONDS).config().isTcpNoDelay());
-        client.close().sync();
-        server.close().sync();
+        return new Accepted(server, client, accepted.get(10, TimeUnit.SECONDS));
     }
 
     @Test
