@@ -236,6 +236,40 @@ static jstring s_strerror(JNIEnv *env, jclass clazz, jint err) {
     return (*env)->NewStringUTF(env, pollen_socket_strerror(err));
 }
 
+/*
+ * Memory Pollen owns (event buffers, iovec and packet arrays, scratch space): allocated here and
+ * freed here, so no JDK's cleaner is ever asked to free it. Zeroed; NULL when out of memory.
+ */
+static jobject s_allocateMemory(JNIEnv *env, jclass clazz, jint size) {
+    if (size <= 0) {
+        return NULL;
+    }
+    void *memory = calloc(1, (size_t) size);
+    if (memory == NULL) {
+        return NULL;
+    }
+    jobject buffer = (*env)->NewDirectByteBuffer(env, memory, size);
+    if (buffer == NULL) {
+        free(memory);
+    }
+    return buffer;
+}
+
+static void s_freeMemory(JNIEnv *env, jclass clazz, jobject buffer) {
+    if (buffer != NULL) {
+        free((*env)->GetDirectBufferAddress(env, buffer));
+    }
+}
+
+/* The address of any direct buffer, for JDKs and Netty versions that give Java no other way. */
+static jlong s_bufferAddress(JNIEnv *env, jclass clazz, jobject buffer) {
+    return buffer == NULL ? 0 : (jlong) (intptr_t) (*env)->GetDirectBufferAddress(env, buffer);
+}
+
+static jint s_addressSize(JNIEnv *env, jclass clazz) {
+    return (jint) sizeof(void *);
+}
+
 /* The errno values Java needs to recognise, in the order NativeSocket expects them. */
 static jintArray s_errnoConstants(JNIEnv *env, jclass clazz) {
     jint values[] = { EAGAIN, EWOULDBLOCK, EINPROGRESS, ECONNREFUSED, ECONNRESET, EPIPE,
@@ -272,6 +306,10 @@ static const JNINativeMethod socket_methods[] = {
     { "setMd5Sig", "(IZ[B[B)I", (void *) s_setMd5Sig },
     { "strerror", "(I)Ljava/lang/String;", (void *) s_strerror },
     { "errnoConstants", "()[I", (void *) s_errnoConstants },
+    { "allocateMemory", "(I)Ljava/nio/ByteBuffer;", (void *) s_allocateMemory },
+    { "freeMemory", "(Ljava/nio/ByteBuffer;)V", (void *) s_freeMemory },
+    { "bufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *) s_bufferAddress },
+    { "addressSize", "()I", (void *) s_addressSize },
 };
 
 /* Poller natives: a pointer to the backend's poller travels to Java as a long. */

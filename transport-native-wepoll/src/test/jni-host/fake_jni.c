@@ -18,7 +18,7 @@ _Static_assert(sizeof(slot_names) / sizeof(slot_names[0]) == SLOT_COUNT,
 _Static_assert(sizeof(jint) == 4 && sizeof(jlong) == 8 && sizeof(jbyte) == 1 && sizeof(jsize) == 4,
                "Windows JNI type sizes");
 
-enum kind { K_CLASS = 1, K_BYTES, K_INTS, K_STRING, K_OBJECT, K_THROWABLE, K_FIELD, K_METHOD };
+enum kind { K_CLASS = 1, K_BYTES, K_INTS, K_STRING, K_OBJECT, K_THROWABLE, K_FIELD, K_METHOD, K_BUFFER };
 
 #define FAKE_MAGIC 0x4a4e4946u
 #define MAX_FIELDS 8
@@ -30,7 +30,8 @@ typedef struct fake_obj {
     char sig[256];    /* field and method ids: signature */
     struct fake_obj *owner; /* field and method ids: their class */
     jsize len;
-    void *data;       /* array elements */
+    void *data;       /* array elements; a direct buffer's address (memory the buffer does not own) */
+    jlong capacity;   /* direct buffers */
     struct field_value {
         jfieldID id;
         jobject l;
@@ -116,6 +117,7 @@ static const char *kind_name(enum kind kind) {
     case K_THROWABLE: return "jthrowable";
     case K_FIELD: return "jfieldID";
     case K_METHOD: return "jmethodID";
+    case K_BUFFER: return "direct ByteBuffer";
     }
     return "?";
 }
@@ -550,6 +552,47 @@ static void JNICALL f_SetIntArrayRegion(JNIEnv *env, jintArray array, jsize star
     }
 }
 
+/* A direct ByteBuffer over memory the library owns; the JVM never frees it. */
+static jobject JNICALL f_NewDirectByteBuffer(JNIEnv *env, void *address, jlong capacity) {
+    check_env(env, "NewDirectByteBuffer");
+    no_pending("NewDirectByteBuffer");
+    if (capacity < 0 || capacity > INT32_MAX) {
+        misuse("NewDirectByteBuffer(%p, %lld): capacity out of range", address, (long long) capacity);
+        throw_new("java/lang/IllegalArgumentException", "NewDirectByteBuffer");
+        return NULL;
+    }
+    if (address == NULL && capacity > 0) {
+        misuse("NewDirectByteBuffer(NULL, %lld)", (long long) capacity);
+    }
+    fake_obj *b = obj_new(K_BUFFER, "java/nio/DirectByteBuffer");
+    b->data = address;
+    b->capacity = capacity;
+    return (jobject) b;
+}
+
+/* Any object may be asked; the JVM answers NULL and -1 for one that is not a direct buffer. */
+static fake_obj *direct_buffer(jobject buf, const char *fn) {
+    no_pending(fn);
+    fake_obj *b = as_obj(buf, 0, fn);
+    if (b->kind != K_BUFFER) {
+        misuse("%s on a %s, not a direct buffer", fn, kind_name(b->kind));
+        return NULL;
+    }
+    return b;
+}
+
+static void *JNICALL f_GetDirectBufferAddress(JNIEnv *env, jobject buf) {
+    check_env(env, "GetDirectBufferAddress");
+    fake_obj *b = direct_buffer(buf, "GetDirectBufferAddress");
+    return b == NULL ? NULL : b->data;
+}
+
+static jlong JNICALL f_GetDirectBufferCapacity(JNIEnv *env, jobject buf) {
+    check_env(env, "GetDirectBufferCapacity");
+    fake_obj *b = direct_buffer(buf, "GetDirectBufferCapacity");
+    return b == NULL ? -1 : b->capacity;
+}
+
 static jint JNICALL f_RegisterNatives(JNIEnv *env, jclass clazz, const JNINativeMethod *methods, jint n) {
     check_env(env, "RegisterNatives");
     no_pending("RegisterNatives");
@@ -637,6 +680,9 @@ void fake_jni_init(void) {
     env_table.SetByteArrayRegion = f_SetByteArrayRegion;
     env_table.GetIntArrayRegion = f_GetIntArrayRegion;
     env_table.SetIntArrayRegion = f_SetIntArrayRegion;
+    env_table.NewDirectByteBuffer = f_NewDirectByteBuffer;
+    env_table.GetDirectBufferAddress = f_GetDirectBufferAddress;
+    env_table.GetDirectBufferCapacity = f_GetDirectBufferCapacity;
     env_table.RegisterNatives = f_RegisterNatives;
     env_table.UnregisterNatives = f_UnregisterNatives;
     env_table.GetJavaVM = f_GetJavaVM;

@@ -8,7 +8,7 @@
  * reference, a call that is not allowed while an exception is pending) is counted, printed and
  * reported by fake_jni_misuse_count().
  *
- * References are pointers to fake_obj; arrays, strings, classes and plain objects are all fake_obj.
+ * References are pointers to fake_obj; arrays, strings, classes, direct buffers and plain objects are all fake_obj.
  */
 #ifndef FAKE_JNI_H
 #define FAKE_JNI_H

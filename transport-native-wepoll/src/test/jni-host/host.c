@@ -151,6 +151,10 @@ int host_bind_natives(const char *prefix) {
     BIND(S, SOCKET_CLASS, sendFile, send_file_sig);
     BIND(S, SOCKET_CLASS, strerror, "(I)Ljava/lang/String;");
     BIND(S, SOCKET_CLASS, errnoConstants, "()[I");
+    BIND(S, SOCKET_CLASS, allocateMemory, "(I)Ljava/nio/ByteBuffer;");
+    BIND(S, SOCKET_CLASS, freeMemory, "(Ljava/nio/ByteBuffer;)V");
+    BIND(S, SOCKET_CLASS, bufferAddress, "(Ljava/nio/ByteBuffer;)J");
+    BIND(S, SOCKET_CLASS, addressSize, "()I");
 
     BIND(P, POLLER_CLASS, pollerCreate, "(I)J");
     BIND(P, POLLER_CLASS, pollerCtl, "(JIIIJ)I");

@@ -84,6 +84,10 @@ typedef struct socket_natives {
     jlong (JNICALL *sendFile)(JNIEnv *, jclass, jint, jobject, jlong, jlong, jlong);
     jstring (JNICALL *strerror)(JNIEnv *, jclass, jint);
     jintArray (JNICALL *errnoConstants)(JNIEnv *, jclass);
+    jobject (JNICALL *allocateMemory)(JNIEnv *, jclass, jint);
+    void (JNICALL *freeMemory)(JNIEnv *, jclass, jobject);
+    jlong (JNICALL *bufferAddress)(JNIEnv *, jclass, jobject);
+    jint (JNICALL *addressSize)(JNIEnv *, jclass);
 } socket_natives;
 
 typedef struct poller_natives {

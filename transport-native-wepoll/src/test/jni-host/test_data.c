@@ -1,5 +1,6 @@
 /*
- * The data path through native memory: send/recv, writev over {base, len} pairs, a transfer
+ * Native memory (allocateMemory, freeMemory, bufferAddress, addressSize) and the data path
+ * through it: send/recv, writev over {base, len} pairs, a transfer
  * larger than the socket buffers (EAGAIN, then WRITABLE), half-close, reset, close, and an IPv6
  * (and dual-stack) connection.
  */
@@ -17,6 +18,43 @@ _Static_assert(sizeof(iov_pair) == 16, "iovec pairs are 16 bytes");
 
 #define T_SERVER 11
 #define T_CLIENT 12
+
+/* Memory the library allocates as a direct buffer and frees again. */
+static void check_memory(void) {
+    int misuses = fake_jni_misuse_count();
+    check_eq("addressSize is 8 on the 64-bit DLL", SN0(addressSize), 8);
+    jobject b = SN(allocateMemory, 64);
+    if (!check("allocateMemory(64) returns a buffer", b != NULL, "NULL")) {
+        return;
+    }
+    check_eq("its capacity is 64", (*fake_env)->GetDirectBufferCapacity(fake_env, b), 64);
+    unsigned char *m = (unsigned char *) (intptr_t) SN(bufferAddress, b);
+    check("bufferAddress of it is not 0, and is the buffer's address", m != NULL
+          && m == (*fake_env)->GetDirectBufferAddress(fake_env, b), "%p", (void *) m);
+    if (m != NULL) {
+        int nonzero = 0, wrong = 0;
+        for (int i = 0; i < 64; i++) {
+            nonzero += m[i] != 0;
+            m[i] = (unsigned char) (0xa5 ^ i);
+        }
+        for (int i = 0; i < 64; i++) {
+            wrong += m[i] != (unsigned char) (0xa5 ^ i);
+        }
+        check("its 64 bytes are zero", nonzero == 0, "%d bytes not zero", nonzero);
+        check("its 64 bytes are writable", wrong == 0, "%d bytes read back wrong", wrong);
+    }
+    SN(freeMemory, b);
+    check("freeMemory frees it (no crash, no JNI misuse)", fake_jni_misuse_count() == misuses, "%d misuses",
+          fake_jni_misuse_count() - misuses);
+    check("allocateMemory(0) returns NULL", SN(allocateMemory, 0) == NULL, "a buffer");
+    check("allocateMemory(-1) returns NULL", SN(allocateMemory, -1) == NULL, "a buffer");
+    check("no exception pending after allocateMemory(0) and (-1)", !fake_jni_exception_pending(), "%s pending",
+          fake_jni_exception_class());
+    check_eq("bufferAddress(NULL) is 0", SN(bufferAddress, NULL), 0);
+    SN(freeMemory, NULL);
+    check("freeMemory(NULL) is harmless", fake_jni_misuse_count() == misuses, "%d misuses",
+          fake_jni_misuse_count() - misuses);
+}
 
 static void check_writev(jlong p, jint c, jint s) {
     static const char head[] = "head:", tail[] = ":tail";
@@ -212,6 +250,7 @@ void area_data(void) {
     if (host_setup(&lib) < 0) {
         return;
     }
+    check_memory();
     jlong p = PN(pollerCreate, 8);
     jint c, s;
     if (!check("pollerCreate", p > 0, "returned %lld", (long long) p)

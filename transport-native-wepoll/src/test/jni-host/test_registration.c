@@ -37,6 +37,10 @@ static const expected_native expected[] = {
     { SOCKET_CLASS, "sendFile", "(ILio/netty/channel/DefaultFileRegion;JJJ)J" },
     { SOCKET_CLASS, "strerror", "(I)Ljava/lang/String;" },
     { SOCKET_CLASS, "errnoConstants", "()[I" },
+    { SOCKET_CLASS, "allocateMemory", "(I)Ljava/nio/ByteBuffer;" },
+    { SOCKET_CLASS, "freeMemory", "(Ljava/nio/ByteBuffer;)V" },
+    { SOCKET_CLASS, "bufferAddress", "(Ljava/nio/ByteBuffer;)J" },
+    { SOCKET_CLASS, "addressSize", "()I" },
     { POLLER_CLASS, "pollerCreate", "(I)J" },
     { POLLER_CLASS, "pollerCtl", "(JIIIJ)I" },
     { POLLER_CLASS, "pollerWait", "(JJIJ)I" },
@@ -149,7 +153,7 @@ void area_registration(void) {
     }
     check("natives are registered only on NativeSocket, WepollNative and NativeDatagram", stray == 0,
           "%d registrations on other classes", stray);
-    check_eq("NativeSocket: 23 natives registered", count_class(SOCKET_CLASS), 23);
+    check_eq("NativeSocket: 27 natives registered", count_class(SOCKET_CLASS), 27);
     check_eq("WepollNative: 6 natives registered", count_class(POLLER_CLASS), 6);
     check_eq("NativeDatagram: 13 natives registered", count_class(DGRAM_CLASS), 13);
 

@@ -9,6 +9,7 @@ import dev.pollen.channel.epoll.EpollServerDomainSocketChannel;
 import dev.pollen.channel.epoll.EpollServerSocketChannel;
 import dev.pollen.channel.epoll.EpollSocketChannel;
 import io.netty.channel.Channel;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
@@ -29,8 +30,8 @@ final class EpollTransportPermutation implements PollenTransportPermutation {
     }
 
     @Override
-    public IoHandlerFactory newIoHandlerFactory() {
-        return EpollIoHandler.newFactory();
+    public IoHandlerFactory newIoHandlerFactory(int maxEvents) {
+        return EpollIoHandler.newFactory(maxEvents, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.pollen.channel.kqueue.KQueueServerDomainSocketChannel;
 import dev.pollen.channel.kqueue.KQueueServerSocketChannel;
 import dev.pollen.channel.kqueue.KQueueSocketChannel;
 import io.netty.channel.Channel;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
@@ -32,8 +33,8 @@ final class KQueueTransportPermutation implements PollenTransportPermutation {
     }
 
     @Override
-    public IoHandlerFactory newIoHandlerFactory() {
-        return KQueueIoHandler.newFactory();
+    public IoHandlerFactory newIoHandlerFactory(int maxEvents) {
+        return KQueueIoHandler.newFactory(maxEvents, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     @Override

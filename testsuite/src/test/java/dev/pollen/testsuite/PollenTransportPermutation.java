@@ -25,7 +25,12 @@ public interface PollenTransportPermutation {
     void ensureAvailability() throws Exception;
 
     /** A new {@link IoHandlerFactory} for {@code MultiThreadIoEventLoopGroup}. */
-    IoHandlerFactory newIoHandlerFactory();
+    default IoHandlerFactory newIoHandlerFactory() {
+        return newIoHandlerFactory(0);
+    }
+
+    /** As {@link #newIoHandlerFactory()}, with room for {@code maxEvents} ready events per wait at first (0: default). */
+    IoHandlerFactory newIoHandlerFactory(int maxEvents);
 
     Class<? extends SocketChannel> socketChannelClass();
 

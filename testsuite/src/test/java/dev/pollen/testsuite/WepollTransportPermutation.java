@@ -5,6 +5,7 @@ import dev.pollen.channel.wepoll.WepollDatagramChannel;
 import dev.pollen.channel.wepoll.WepollIoHandler;
 import dev.pollen.channel.wepoll.WepollServerSocketChannel;
 import dev.pollen.channel.wepoll.WepollSocketChannel;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -27,8 +28,8 @@ final class WepollTransportPermutation implements PollenTransportPermutation {
     }
 
     @Override
-    public IoHandlerFactory newIoHandlerFactory() {
-        return WepollIoHandler.newFactory();
+    public IoHandlerFactory newIoHandlerFactory(int maxEvents) {
+        return WepollIoHandler.newFactory(maxEvents, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class LoopTestSupport {
 
     /** Runs {@code task} on {@code loop} and waits for its result. */
     static <T> T onLoop(EventLoop loop, Callable<T> task) throws Exception {
-        return loop.submit(task).get(10, TimeUnit.SECONDS);
+        return loop.submit(task).get(60, TimeUnit.SECONDS);
     }
 
     static int registrations(EventLoop loop) throws Exception {
@@ -48,12 +48,13 @@ final class LoopTestSupport {
     }
 
     /**
-     * Waits (up to 10 s) for the loop's registration count to reach {@code expected}, for closes
+     * Waits (up to 60 s) for the loop's registration count to reach {@code expected}, for closes
      * that finish asynchronously (a peer noticing end of stream); returns the last count seen.
      */
     static int awaitRegistrations(EventLoop loop, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int n = registrations(loop);
-        for (int i = 0; i < 2000 && n != expected; i++) {
+        while (n != expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
             n = registrations(loop);
         }

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.IoHandler;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
-import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.StringUtil;
 
 import java.net.SocketAddress;
@@ -131,7 +130,7 @@ public abstract class AbstractPollenDomainDatagramChannel extends AbstractPollen
             return buf.memoryAddress() + index;
         }
         ByteBuffer nio = buf.internalNioBuffer(index, length);
-        return PlatformDependent.directBufferAddress(nio) + nio.position();
+        return NativeMemory.address(nio) + nio.position();
     }
 
     @Override

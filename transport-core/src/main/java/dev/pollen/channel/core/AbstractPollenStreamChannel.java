@@ -15,7 +15,6 @@ import io.netty.channel.FileRegion;
 import io.netty.channel.IoHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
@@ -130,7 +129,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
             return socket.send(buf.memoryAddress() + buf.readerIndex(), buf.readableBytes());
         }
         ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes());
-        return socket.send(PlatformDependent.directBufferAddress(nio) + nio.position(), nio.remaining());
+        return socket.send(NativeMemory.address(nio) + nio.position(), nio.remaining());
     }
 
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
@@ -162,7 +161,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
                 direct = ioHandler().scratch(nio.remaining());
                 direct.put(nio.duplicate()).flip();
             }
-            int n = socket.send(PlatformDependent.directBufferAddress(direct) + direct.position(), direct.remaining());
+            int n = socket.send(NativeMemory.address(direct) + direct.position(), direct.remaining());
             written += n;
             if (n < direct.remaining()) {
                 break;
@@ -222,7 +221,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
                 direct = ioHandler().scratch(remaining);
                 direct.put(src.duplicate()).flip();
             }
-            int n = socket.send(PlatformDependent.directBufferAddress(direct) + direct.position(), direct.remaining());
+            int n = socket.send(NativeMemory.address(direct) + direct.position(), direct.remaining());
             if (n > 0) {
                 src.position(src.position() + n);
             }
@@ -250,10 +249,10 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
             n = socket.recv(buf.memoryAddress() + writerIndex, writable);
         } else if (buf.nioBufferCount() == 1 && buf.internalNioBuffer(writerIndex, writable).isDirect()) {
             ByteBuffer nio = buf.internalNioBuffer(writerIndex, writable);
-            n = socket.recv(PlatformDependent.directBufferAddress(nio) + nio.position(), writable);
+            n = socket.recv(NativeMemory.address(nio) + nio.position(), writable);
         } else {
             ByteBuffer scratch = ioHandler().scratch(writable);
-            n = socket.recv(PlatformDependent.directBufferAddress(scratch), writable);
+            n = socket.recv(NativeMemory.address(scratch), writable);
             if (n > 0) {
                 scratch.limit(n);
                 buf.setBytes(writerIndex, scratch);

@@ -1,13 +1,11 @@
 package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.internal.PlatformDependent;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * The packet array of pollen_dgram.h in native memory: up to {@link #MAX_BATCH} packet records
@@ -36,11 +34,12 @@ final class DatagramPacketArray {
 
     static final int F_TRUNCATED = 0x1;
 
-    private static final int ADDRESS_SIZE = PlatformDependent.addressSize();
+    private static final int ADDRESS_SIZE = NativeMemory.ADDRESS_SIZE;
     private static final int IOV_SIZE = 2 * ADDRESS_SIZE;
     /** Iovecs per batch: a composite datagram may use several. */
     static final int IOV_TABLE = 1024;
 
+    private final NativeMemory block;
     private final ByteBuffer memory;
     private final long packetsAddress;
     private final long iovAddress;
@@ -59,14 +58,15 @@ final class DatagramPacketArray {
 
     DatagramPacketArray() {
         iovBase = MAX_BATCH * PACKET_SIZE;
-        memory = ByteBuffer.allocateDirect(iovBase + IOV_TABLE * IOV_SIZE).order(ByteOrder.nativeOrder());
-        packetsAddress = PlatformDependent.directBufferAddress(memory);
+        block = NativeMemory.allocate(iovBase + IOV_TABLE * IOV_SIZE);
+        memory = block.buffer();
+        packetsAddress = block.address();
         iovAddress = packetsAddress + iovBase;
     }
 
     /** Frees the native memory (the owning loop is being destroyed). */
     void release() {
-        PlatformDependent.freeDirectBuffer(memory);
+        block.free();
     }
 
     DatagramPacketArray clear() {
@@ -117,7 +117,7 @@ final class DatagramPacketArray {
             addr = address(buf, index);
         } else {
             ByteBuffer nio = buf.internalNioBuffer(index, len);
-            addr = PlatformDependent.directBufferAddress(nio) + nio.position();
+            addr = NativeMemory.address(nio) + nio.position();
         }
         int rec = count * PACKET_SIZE;
         memory.putInt(rec + OFF_IOV_INDEX, iovCount);
@@ -152,11 +152,11 @@ final class DatagramPacketArray {
                 }
                 if (n == 1) {
                     ByteBuffer nio = content.internalNioBuffer(content.readerIndex(), len);
-                    putIov(PlatformDependent.directBufferAddress(nio) + nio.position(), nio.remaining());
+                    putIov(NativeMemory.address(nio) + nio.position(), nio.remaining());
                 } else {
                     for (ByteBuffer nio : content.nioBuffers(content.readerIndex(), len)) {
                         if (nio.remaining() > 0) {
-                            putIov(PlatformDependent.directBufferAddress(nio) + nio.position(), nio.remaining());
+                            putIov(NativeMemory.address(nio) + nio.position(), nio.remaining());
                         }
                     }
                 }

@@ -1,7 +1,6 @@
 package dev.pollen.channel.core;
 
 import io.netty.util.AbstractReferenceCounted;
-import io.netty.util.internal.PlatformDependent;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -79,7 +78,7 @@ public final class FileDescriptor extends AbstractReferenceCounted implements Cl
         if (!buf.isDirect()) {
             throw new IllegalArgumentException("a direct buffer is needed: " + buf);
         }
-        return PlatformDependent.directBufferAddress(buf);
+        return NativeMemory.address(buf);
     }
 
     private void checkOpen() throws ClosedChannelException {

@@ -2,31 +2,31 @@ package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer.MessageProcessor;
-import io.netty.util.internal.PlatformDependent;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * A native array of {@code struct iovec} filled from the flushed messages of a
  * {@link io.netty.channel.ChannelOutboundBuffer}, for one gathering write. One per event loop.
  */
 public final class IovArray implements MessageProcessor {
-    private static final int ADDRESS_SIZE = PlatformDependent.addressSize();
+    private static final int ADDRESS_SIZE = NativeMemory.ADDRESS_SIZE;
     private static final int IOV_SIZE = 2 * ADDRESS_SIZE;
     /** The platform's IOV_MAX (at least 16). */
     private static final int IOV_MAX = Math.max(16, NativeSocket.iovMax());
     /** Stay below SSIZE_MAX and clear of signed overflow in the Java long arithmetic. */
     private static final long MAX_BYTES = Integer.MAX_VALUE;
 
+    private final NativeMemory block;
     private final ByteBuffer memory;
     private final long address;
     private int count;
     private long size;
 
     IovArray() {
-        memory = ByteBuffer.allocateDirect(IOV_MAX * IOV_SIZE).order(ByteOrder.nativeOrder());
-        address = PlatformDependent.directBufferAddress(memory);
+        block = NativeMemory.allocate(IOV_MAX * IOV_SIZE);
+        memory = block.buffer();
+        address = block.address();
     }
 
     IovArray clear() {
@@ -47,7 +47,7 @@ public final class IovArray implements MessageProcessor {
         int n = buf.nioBufferCount();
         if (n == 1) {
             ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), len);
-            return nio.isDirect() && add(PlatformDependent.directBufferAddress(nio) + nio.position(), len);
+            return nio.isDirect() && add(NativeMemory.address(nio) + nio.position(), len);
         }
         if (count + n > IOV_MAX) {
             return false;
@@ -55,7 +55,7 @@ public final class IovArray implements MessageProcessor {
         for (ByteBuffer nio : buf.nioBuffers(buf.readerIndex(), len)) {
             int remaining = nio.remaining();
             if (remaining != 0 && (!nio.isDirect()
-                    || !add(PlatformDependent.directBufferAddress(nio) + nio.position(), remaining))) {
+                    || !add(NativeMemory.address(nio) + nio.position(), remaining))) {
                 return false;
             }
         }
@@ -97,6 +97,6 @@ public final class IovArray implements MessageProcessor {
     }
 
     void release() {
-        PlatformDependent.freeDirectBuffer(memory);
+        block.free();
     }
 }

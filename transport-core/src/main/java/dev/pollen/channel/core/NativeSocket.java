@@ -54,4 +54,16 @@ final class NativeSocket {
     static native String strerror(int errno);
 
     static native int[] errnoConstants();
+
+    /** Zeroed native memory of {@code size} bytes as a direct buffer, or null when out of memory. */
+    static native java.nio.ByteBuffer allocateMemory(int size);
+
+    /** Frees a buffer of {@link #allocateMemory}; only once, and never any other buffer. */
+    static native void freeMemory(java.nio.ByteBuffer buffer);
+
+    /** The address of a direct buffer's first byte (JNI GetDirectBufferAddress). */
+    static native long bufferAddress(java.nio.ByteBuffer buffer);
+
+    /** sizeof(void *) of the native library. */
+    static native int addressSize();
 }

@@ -3,18 +3,19 @@ package dev.pollen.channel.core;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.SelectStrategy;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
 import io.netty.util.concurrent.ThreadAwareExecutor;
-import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,7 @@ public abstract class PollenIoHandler implements IoHandler {
     private final PollenIoEvent event = new PollenIoEvent();
     private final SelectStrategy selectStrategy;
     private final IntSupplier pollNow = () -> poll(0);
+    private NativeMemory eventMemory;
     private ByteBuffer events;
     private long eventsAddress;
     private int capacity;
@@ -73,7 +75,7 @@ public abstract class PollenIoHandler implements IoHandler {
     private IovArray iovArray;
     private DatagramPacketArray datagramReads;
     private DatagramPacketArray datagramWrites;
-    private ByteBuffer scratch;
+    private NativeMemory scratch;
 
     // Counters: plain fields written on the loop thread only, but for the wake-ups other threads write.
     private long waits;
@@ -83,18 +85,65 @@ public abstract class PollenIoHandler implements IoHandler {
     private final LongAdder wakeupsWritten = new LongAdder();
 
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy) {
+        this(backend, executor, selectStrategy, 0);
+    }
+
+    /**
+     * @param maxEvents how many ready events one wait can return at first (0: the default, 4096);
+     *                  the buffer doubles whenever a wait fills it, up to 2^20
+     */
+    protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy,
+                              int maxEvents) {
+        if (maxEvents < 0 || maxEvents > MAX_EVENTS) {
+            throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: 0-" + MAX_EVENTS + ")");
+        }
         this.backend = backend;
         this.closeRemoves = (backend.capabilities() & PollerBackend.CAP_CLOSE_REMOVES) != 0;
         this.executor = executor;
         this.selectStrategy = selectStrategy;
-        this.capacity = INITIAL_EVENTS;
-        this.events = ByteBuffer.allocateDirect(capacity * EVENT_SIZE).order(ByteOrder.nativeOrder());
-        this.eventsAddress = PlatformDependent.directBufferAddress(events);
+        this.capacity = maxEvents == 0 ? INITIAL_EVENTS : maxEvents;
+        setEventBuffer(NativeMemory.allocate(capacity * EVENT_SIZE));
         long p = backend.create(capacity);
         if (p < 0) {
+            eventMemory.free();
             throw new IllegalStateException(Errors.newIOException(backend.name() + "_create", (int) p));
         }
         this.poller = p;
+    }
+
+    /** How a transport makes its handler; see {@link #factory}. */
+    @FunctionalInterface
+    protected interface HandlerConstructor {
+        PollenIoHandler newHandler(ThreadAwareExecutor executor, SelectStrategy strategy, int maxEvents);
+    }
+
+    /**
+     * The {@link IoHandlerFactory} behind each transport's {@code newFactory(maxEvents, strategyFactory)}:
+     * checks the arguments, then makes one handler per loop with its own select strategy.
+     */
+    protected static IoHandlerFactory factory(int maxEvents, SelectStrategyFactory strategyFactory,
+                                              HandlerConstructor constructor) {
+        ObjectUtil.checkNotNull(strategyFactory, "strategyFactory");
+        if (maxEvents < 0 || maxEvents > MAX_EVENTS) {
+            throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: 0-" + MAX_EVENTS + ")");
+        }
+        return new IoHandlerFactory() {
+            @Override
+            public IoHandler newHandler(ThreadAwareExecutor executor) {
+                return constructor.newHandler(executor, strategyFactory.newSelectStrategy(), maxEvents);
+            }
+
+            @Override
+            public boolean isChangingThreadSupported() {
+                return true;
+            }
+        };
+    }
+
+    private void setEventBuffer(NativeMemory memory) {
+        eventMemory = memory;
+        events = memory.buffer();
+        eventsAddress = memory.address();
     }
 
     /** The handler whose loop runs on the calling thread, or null. */
@@ -158,7 +207,12 @@ public abstract class PollenIoHandler implements IoHandler {
             handled = dispatch(n);
         }
         if (n == capacity && capacity < MAX_EVENTS) {
-            grow();
+            try {
+                grow();
+            } catch (OutOfMemoryError e) {
+                // The loop goes on with the buffer it has: the events that did not fit are still ready.
+                logger.warn("Could not grow the event buffer beyond {} events", capacity, e);
+            }
         }
         return handled;
     }
@@ -255,10 +309,9 @@ public abstract class PollenIoHandler implements IoHandler {
 
     private void grow() {
         int next = capacity << 1;
-        ByteBuffer bigger = ByteBuffer.allocateDirect(next * EVENT_SIZE).order(ByteOrder.nativeOrder());
-        PlatformDependent.freeDirectBuffer(events);
-        events = bigger;
-        eventsAddress = PlatformDependent.directBufferAddress(bigger);
+        NativeMemory bigger = NativeMemory.allocate(next * EVENT_SIZE);
+        eventMemory.free();
+        setEventBuffer(bigger);
         capacity = next;
     }
 
@@ -337,25 +390,28 @@ public abstract class PollenIoHandler implements IoHandler {
         while (wakersInFlight.get() != 0) {
             Thread.onSpinWait();
         }
-        int rc = backend.close(poller);
-        if (rc < 0) {
-            logger.warn("Failed to close the poller", Errors.newIOException(backend.name() + "_close", rc));
-        }
-        PlatformDependent.freeDirectBuffer(events);
-        if (iovArray != null) {
-            iovArray.release();
-        }
-        if (datagramReads != null) {
-            datagramReads.release();
-        }
-        if (datagramWrites != null) {
-            datagramWrites.release();
-        }
-        if (scratch != null) {
-            PlatformDependent.freeDirectBuffer(scratch);
-        }
-        if (CURRENT.get() == this) {
-            CURRENT.remove();
+        try {
+            int rc = backend.close(poller);
+            if (rc < 0) {
+                logger.warn("Failed to close the poller", Errors.newIOException(backend.name() + "_close", rc));
+            }
+        } finally {
+            eventMemory.free();
+            if (iovArray != null) {
+                iovArray.release();
+            }
+            if (datagramReads != null) {
+                datagramReads.release();
+            }
+            if (datagramWrites != null) {
+                datagramWrites.release();
+            }
+            if (scratch != null) {
+                scratch.free();
+            }
+            if (CURRENT.get() == this) {
+                CURRENT.remove();
+            }
         }
     }
 
@@ -486,15 +542,17 @@ public abstract class PollenIoHandler implements IoHandler {
 
     /** A direct scratch buffer of at least {@code size} bytes (loop thread only). */
     public final ByteBuffer scratch(int size) {
-        ByteBuffer s = scratch;
+        NativeMemory s = scratch;
         if (s == null || s.capacity() < size) {
+            NativeMemory bigger = NativeMemory.allocate(Math.max(size, 65536));
             if (s != null) {
-                PlatformDependent.freeDirectBuffer(s);
+                s.free();
             }
-            s = scratch = ByteBuffer.allocateDirect(Math.max(size, 65536));
+            s = scratch = bigger;
         }
-        s.clear();
-        return s;
+        ByteBuffer b = s.buffer();
+        b.clear();
+        return b;
     }
 
     public final long waitCount() {

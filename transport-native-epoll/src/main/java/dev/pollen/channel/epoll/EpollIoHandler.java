@@ -5,7 +5,6 @@ import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
-import io.netty.util.internal.ObjectUtil;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 
 /**
@@ -14,13 +13,13 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * {@code new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory())}.
  */
 public final class EpollIoHandler extends PollenIoHandler {
-    private EpollIoHandler(ThreadAwareExecutor executor, SelectStrategy strategy) {
-        super(EpollNative.INSTANCE, executor, strategy);
+    private EpollIoHandler(ThreadAwareExecutor executor, SelectStrategy strategy, int maxEvents) {
+        super(EpollNative.INSTANCE, executor, strategy, maxEvents);
     }
 
     /** A factory of epoll handlers; throws if the transport is unavailable (see {@link Epoll}). */
     public static IoHandlerFactory newFactory() {
-        return newFactory(DefaultSelectStrategyFactory.INSTANCE);
+        return newFactory(0, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     /**
@@ -29,18 +28,15 @@ public final class EpollIoHandler extends PollenIoHandler {
      * {@code EpollChannelOption.SO_BUSY_POLL}) instead of sleeping.
      */
     public static IoHandlerFactory newFactory(SelectStrategyFactory strategyFactory) {
-        Epoll.ensureAvailability();
-        ObjectUtil.checkNotNull(strategyFactory, "strategyFactory");
-        return new IoHandlerFactory() {
-            @Override
-            public EpollIoHandler newHandler(ThreadAwareExecutor executor) {
-                return new EpollIoHandler(executor, strategyFactory.newSelectStrategy());
-            }
+        return newFactory(0, strategyFactory);
+    }
 
-            @Override
-            public boolean isChangingThreadSupported() {
-                return true;
-            }
-        };
+    /**
+     * As {@link #newFactory(SelectStrategyFactory)}, with room for {@code maxEvents} ready events per
+     * wait at first (0: the default, 4096); a loop doubles its buffer whenever a wait fills it.
+     */
+    public static IoHandlerFactory newFactory(int maxEvents, SelectStrategyFactory strategyFactory) {
+        Epoll.ensureAvailability();
+        return factory(maxEvents, strategyFactory, EpollIoHandler::new);
     }
 }

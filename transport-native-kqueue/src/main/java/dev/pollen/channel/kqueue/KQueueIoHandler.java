@@ -5,7 +5,6 @@ import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
-import io.netty.util.internal.ObjectUtil;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 
 /**
@@ -15,13 +14,13 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * {@code new MultiThreadIoEventLoopGroup(KQueueIoHandler.newFactory())}.
  */
 public final class KQueueIoHandler extends PollenIoHandler {
-    private KQueueIoHandler(ThreadAwareExecutor executor, SelectStrategy strategy) {
-        super(KQueueNative.INSTANCE, executor, strategy);
+    private KQueueIoHandler(ThreadAwareExecutor executor, SelectStrategy strategy, int maxEvents) {
+        super(KQueueNative.INSTANCE, executor, strategy, maxEvents);
     }
 
     /** A factory of kqueue handlers; throws if the transport is unavailable (see {@link KQueue}). */
     public static IoHandlerFactory newFactory() {
-        return newFactory(DefaultSelectStrategyFactory.INSTANCE);
+        return newFactory(0, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     /**
@@ -29,18 +28,15 @@ public final class KQueueIoHandler extends PollenIoHandler {
      * {@link SelectStrategy#BUSY_WAIT} makes the loop spin on non-blocking waits instead of sleeping.
      */
     public static IoHandlerFactory newFactory(SelectStrategyFactory strategyFactory) {
-        KQueue.ensureAvailability();
-        ObjectUtil.checkNotNull(strategyFactory, "strategyFactory");
-        return new IoHandlerFactory() {
-            @Override
-            public KQueueIoHandler newHandler(ThreadAwareExecutor executor) {
-                return new KQueueIoHandler(executor, strategyFactory.newSelectStrategy());
-            }
+        return newFactory(0, strategyFactory);
+    }
 
-            @Override
-            public boolean isChangingThreadSupported() {
-                return true;
-            }
-        };
+    /**
+     * As {@link #newFactory(SelectStrategyFactory)}, with room for {@code maxEvents} ready events per
+     * wait at first (0: the default, 4096); a loop doubles its buffer whenever a wait fills it.
+     */
+    public static IoHandlerFactory newFactory(int maxEvents, SelectStrategyFactory strategyFactory) {
+        KQueue.ensureAvailability();
+        return factory(maxEvents, strategyFactory, KQueueIoHandler::new);
     }
 }

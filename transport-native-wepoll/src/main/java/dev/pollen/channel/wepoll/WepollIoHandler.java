@@ -6,7 +6,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.concurrent.ThreadAwareExecutor;
-import io.netty.util.internal.ObjectUtil;
 
 /**
  * The wepoll {@link io.netty.channel.IoHandler}: one I/O completion port per loop, one outstanding
@@ -15,13 +14,13 @@ import io.netty.util.internal.ObjectUtil;
  * {@code new MultiThreadIoEventLoopGroup(WepollIoHandler.newFactory())}.
  */
 public final class WepollIoHandler extends PollenIoHandler {
-    private WepollIoHandler(ThreadAwareExecutor executor, SelectStrategy strategy) {
-        super(WepollNative.INSTANCE, executor, strategy);
+    private WepollIoHandler(ThreadAwareExecutor executor, SelectStrategy strategy, int maxEvents) {
+        super(WepollNative.INSTANCE, executor, strategy, maxEvents);
     }
 
     /** A factory of wepoll handlers; throws if the transport is unavailable (see {@link Wepoll}). */
     public static IoHandlerFactory newFactory() {
-        return newFactory(DefaultSelectStrategyFactory.INSTANCE);
+        return newFactory(0, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     /**
@@ -29,18 +28,15 @@ public final class WepollIoHandler extends PollenIoHandler {
      * {@link SelectStrategy#BUSY_WAIT} makes the loop spin on non-blocking waits instead of sleeping.
      */
     public static IoHandlerFactory newFactory(SelectStrategyFactory strategyFactory) {
-        Wepoll.ensureAvailability();
-        ObjectUtil.checkNotNull(strategyFactory, "strategyFactory");
-        return new IoHandlerFactory() {
-            @Override
-            public WepollIoHandler newHandler(ThreadAwareExecutor executor) {
-                return new WepollIoHandler(executor, strategyFactory.newSelectStrategy());
-            }
+        return newFactory(0, strategyFactory);
+    }
 
-            @Override
-            public boolean isChangingThreadSupported() {
-                return true;
-            }
-        };
+    /**
+     * As {@link #newFactory(SelectStrategyFactory)}, with room for {@code maxEvents} ready events per
+     * wait at first (0: the default, 4096); a loop doubles its buffer whenever a wait fills it.
+     */
+    public static IoHandlerFactory newFactory(int maxEvents, SelectStrategyFactory strategyFactory) {
+        Wepoll.ensureAvailability();
+        return factory(maxEvents, strategyFactory, WepollIoHandler::new);
     }
 }

@@ -1,0 +1,103 @@
+package dev.pollen.testsuite.loop;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * 10,000 concurrent connections on one loop, all echoing at once (so waits fill the event buffer
+ * and it grows), then closed by the clients: every descriptor the server opened must return.
+ * The clients live in a JVM of their own ({@link ConnectionHolder}).
+ */
+class PollenManyConnectionsTest {
+    private static final int CONNECTIONS = 10_000;
+    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(120);
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void tenThousandConnectionsReturnEveryDescriptorAfterTheClientsClose() throws Exception {
+        EventLoopGroup group = LoopTestSupport.newGroup(1);
+        Process child = null;
+        try {
+            Channel server = LoopTestSupport.echoServer(group);
+            EventLoop loop = server.eventLoop();
+            long before = openDescriptors();
+
+            child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), ConnectionHolder.class.getName(),
+                    "127.0.0.1", String.valueOf(((InetSocketAddress) server.localAddress()).getPort()),
+                    String.valueOf(CONNECTIONS))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("OPEN " + CONNECTIONS, out.readLine(), "the clients connected and were echoed");
+            assertEquals(CONNECTIONS + 1, awaitRegistrations(loop, CONNECTIONS + 1), "the listener and every connection");
+            long open = openDescriptors();
+            assertTrue(open >= before + CONNECTIONS, "descriptors while connected: " + open + ", before: " + before);
+
+            OutputStream in = child.getOutputStream();
+            in.write('\n');
+            in.flush();
+            assertEquals("CLOSED", out.readLine());
+            assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the client JVM exits");
+            assertEquals(0, child.exitValue());
+            child.getInputStream().close();
+            child.getOutputStream().close();
+
+            assertEquals(1, awaitRegistrations(loop, 1), "only the listener is left");
+            long after = awaitDescriptorsAtMost(before);
+            assertTrue(after <= before, "descriptors after the clients closed: " + after + ", before: " + before);
+            int capacity = LoopTestSupport.onLoop(loop, () -> dev.pollen.channel.core.PollenIoHandler.current()
+                    .eventCapacity());
+            assertTrue(capacity > 4096, "a wait filled the default event buffer, which grew: " + capacity);
+        } finally {
+            if (child != null) {
+                child.destroyForcibly();
+            }
+            LoopTestSupport.shutdown(group);
+        }
+    }
+
+    private static int awaitRegistrations(EventLoop loop, int expected) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        int n = LoopTestSupport.registrations(loop);
+        while (n != expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            n = LoopTestSupport.registrations(loop);
+        }
+        return n;
+    }
+
+    private static long awaitDescriptorsAtMost(long limit) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        long n = openDescriptors();
+        while (n > limit && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            n = openDescriptors();
+        }
+        return n;
+    }
+
+    /** This JVM's open descriptors (Linux: /proc/self/fd, where every Pollen test runs). */
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}
