@@ -11,10 +11,14 @@
  *   -m M    message size in bytes for echo, stream and udp      (default 64; stream 65536)
  *   -r R    churn: new connections per second per server, 0 = as fast as they complete
  *   -d S    run S seconds (may be fractional), then report; 0 = until SIGTERM/SIGINT
+ *   -N U    run until every server has done U units of work, then report; a server that has
+ *           done its U stops being loaded (its connections are closed) while the others go on.
+ *           With -N, -d is a deadline: the client stops then even if some server has not.
  *   -c CPU  pin to this CPU
  *   -H IP   server address                                              (default 127.0.0.1)
  *   -C      correctness mode: at the end print OK or FAIL per server, exit 1 on any FAIL
- *           (a server fails if it made any error or did no work)
+ *           (a server fails if it made any error, or did no work; with -N, if it did not do
+ *           its U units before the deadline)
  *
  * Units of work: http requests answered, echo messages returned, churn connections completed
  * (connect, one HTTP request, its response, the server's close), udp datagrams returned.
@@ -53,6 +57,8 @@ struct target {
     double tokens;          /* churn rate limit */
     int starts_owed;        /* churn: connections to open when tokens allow */
     int reported_errors;
+    int done;               /* -N: did its units; no longer loaded */
+    uint64_t done_ns;       /* -N: when, since the start */
 };
 
 struct conn {
@@ -70,6 +76,7 @@ struct conn {
 static enum workload workload;
 static int conns_per_target = 64, depth = 1, msg_size = -1, churn_rate;
 static double duration;
+static uint64_t want_units; /* -N */
 static int check_mode;
 static struct target *targets;
 static int ntargets;
@@ -180,7 +187,7 @@ static void fail_conn(struct conn *c, const char *what)
 {
     error_at(c->t, what);
     close_conn(c, 1);
-    if (want_stop)
+    if (want_stop || c->t->done)
         return;
     if (workload == W_CHURN)
         churn_next(c);
@@ -292,7 +299,7 @@ static void on_stream(struct conn *c, uint32_t events)
         if (c->state == S_AWAIT_EOF) {
             t->units++;
             close_conn(c, 1);
-            if (!want_stop)
+            if (!want_stop && !t->done)
                 churn_next(c);
             return;
         }
@@ -397,10 +404,30 @@ static void snapshot(const char *kind)
     fflush(stdout);
 }
 
+/* -N: closes the connections of every server that has just done its units, so that the servers
+ * still short of them get the CPU; returns whether every server is done. */
+static int stop_done_targets(struct conn *conns, int nconns, uint64_t now)
+{
+    int all = 1;
+    for (int i = 0; i < ntargets; i++) {
+        struct target *t = &targets[i];
+        if (!t->done && t->units >= want_units) {
+            t->done = 1;
+            t->done_ns = now - start_ns;
+            t->starts_owed = 0;
+            for (int k = 0; k < nconns; k++)
+                if (conns[k].t == t && conns[k].fd >= 0)
+                    close_conn(&conns[k], 1);
+        }
+        all &= t->done;
+    }
+    return all;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: load_client -w http|echo|stream|churn|udp [-n conns] [-p depth] [-m size] [-r rate]"
-                    " [-d seconds] [-c cpu] [-H ip] [-C] NAME=PORT...\n");
+                    " [-d seconds] [-N units] [-c cpu] [-H ip] [-C] NAME=PORT...\n");
     exit(2);
 }
 
@@ -409,7 +436,7 @@ int main(int argc, char **argv)
     const char *host = "127.0.0.1";
     int cpu = -1, opt;
     const char *w = NULL;
-    while ((opt = getopt(argc, argv, "w:n:p:m:r:d:c:H:C")) != -1) {
+    while ((opt = getopt(argc, argv, "w:n:p:m:r:d:N:c:H:C")) != -1) {
         switch (opt) {
         case 'w': w = optarg; break;
         case 'n': conns_per_target = atoi(optarg); break;
@@ -417,6 +444,7 @@ int main(int argc, char **argv)
         case 'm': msg_size = atoi(optarg); break;
         case 'r': churn_rate = atoi(optarg); break;
         case 'd': duration = atof(optarg); break;
+        case 'N': want_units = strtoull(optarg, NULL, 10); if (want_units == 0) usage(); break;
         case 'c': cpu = atoi(optarg); break;
         case 'H': host = optarg; break;
         case 'C': check_mode = 1; break;
@@ -524,6 +552,8 @@ int main(int argc, char **argv)
             snapshot("snap");
         }
         uint64_t now = now_ns();
+        if (want_units > 0 && stop_done_targets(conns, nconns, now))
+            break;
         if (now >= end_ns)
             break;
         if (now - last_tick >= 10000000u) {
@@ -537,7 +567,8 @@ int main(int argc, char **argv)
             }
             for (int i = 0; i < nconns; i++) {
                 struct conn *c = &conns[i];
-                if (workload == W_CHURN && c->fd < 0 && c->t->starts_owed > 0 && c->t->tokens >= 1) {
+                if (workload == W_CHURN && c->fd < 0 && !c->t->done && c->t->starts_owed > 0
+                    && c->t->tokens >= 1) {
                     c->t->starts_owed--;
                     c->t->tokens -= 1;
                     open_conn(c);
@@ -557,17 +588,27 @@ int main(int argc, char **argv)
     if (!check_mode)
         return 0;
     int failed = 0;
+    const char *units = workload == W_CHURN ? "connections" : workload == W_HTTP ? "requests" : "messages";
+    double elapsed_s = (double)(now_ns() - start_ns) / 1e9;
     for (int i = 0; i < ntargets; i++) {
         struct target *t = &targets[i];
-        if (t->errors > 0 || t->units == 0) {
-            printf("FAIL %s: %llu %s, %llu errors\n", t->name, (unsigned long long)t->units,
-                   workload == W_CHURN ? "connections" : workload == W_HTTP ? "requests" : "messages",
-                   (unsigned long long)t->errors);
+        unsigned long long u = t->units, e = t->errors;
+        if (t->errors > 0) {
+            printf("FAIL %s: %llu %s, %llu errors\n", t->name, u, units, e);
+            failed = 1;
+        } else if (want_units > 0 && !t->done) {
+            if (u == 0)
+                printf("FAIL %s: no correct answer within %.1f s (0 %s, 0 errors)\n", t->name, elapsed_s, units);
+            else
+                printf("FAIL %s: only %llu of %llu %s within %.1f s, 0 errors\n", t->name, u,
+                       (unsigned long long)want_units, units, elapsed_s);
+            failed = 1;
+        } else if (t->units == 0) {
+            printf("FAIL %s: %llu %s, %llu errors\n", t->name, u, units, e);
             failed = 1;
         } else {
-            printf("OK %s: %llu %s, %llu bytes\n", t->name, (unsigned long long)t->units,
-                   workload == W_CHURN ? "connections" : workload == W_HTTP ? "requests" : "messages",
-                   (unsigned long long)t->bytes);
+            printf("OK %s: %llu %s in %.1f s, %llu bytes\n", t->name, u, units,
+                   t->done ? (double)t->done_ns / 1e9 : elapsed_s, (unsigned long long)t->bytes);
         }
     }
     return failed;

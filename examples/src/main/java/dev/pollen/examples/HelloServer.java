@@ -34,15 +34,23 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP server on the best transport available here, saying which one it uses.
  * {@code --self-test} (or {@code -Dpollen.demo.selfTest=true}) makes one request to itself, prints
  * the answer and exits; {@code -Dport=N} picks the port (default 8080).
+ * The self test waits for the answer as long as a busy machine may need, never a short fixed
+ * time: until {@code -Dpollen.demo.selfTestDeadline=S} seconds (default 120) have passed, it
+ * retries a connection that fails and waits for a whole answer; it fails on a wrong answer at
+ * once, and with "no answer within S s" at the deadline.
  */
 public final class HelloServer {
     private HelloServer() {
@@ -90,7 +98,9 @@ public final class HelloServer {
             int bound = ((InetSocketAddress) server.localAddress()).getPort();
             System.out.println("Pollen demo: http://127.0.0.1:" + bound + "/ on " + transport);
             if (selfTest) {
-                String answer = get(bound);
+                long deadlineSeconds = Long.getLong("pollen.demo.selfTestDeadline", 120);
+                String answer = get(bound, System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds),
+                        deadlineSeconds);
                 System.out.print(answer);
                 if (!answer.contains(greeting.trim())) {
                     throw new IllegalStateException("unexpected answer: " + answer);
@@ -104,12 +114,54 @@ public final class HelloServer {
         }
     }
 
-    private static String get(int port) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /**
+     * One GET to the server, answered in full (it closes the connection), before {@code deadline}
+     * ({@link System#nanoTime()}); a connection that cannot be made or is cut is tried again
+     * until then.
+     */
+    private static String get(int port, long deadline, long deadlineSeconds) throws Exception {
+        IOException last = null;
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                IllegalStateException e = new IllegalStateException("self test: no answer from http://127.0.0.1:"
+                        + port + "/ within " + deadlineSeconds + " s (-Dpollen.demo.selfTestDeadline)");
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                throw e;
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), (int) Math.min(left, Integer.MAX_VALUE));
+                s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                return readToEnd(s, deadline);
+            } catch (SocketTimeoutException e) {
+                last = e; // the deadline has passed: reported above
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(Math.min(100, Math.max(1, left)));
+            }
+        }
+    }
+
+    /** Everything up to the server's close, each read waiting at most until the deadline. */
+    private static String readToEnd(Socket s, long deadline) throws IOException {
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw new SocketTimeoutException("answer incomplete at the deadline: "
+                        + answer.toString(StandardCharsets.UTF_8));
+            }
+            s.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+            int n = in.read(buf);
+            if (n < 0) {
+                return answer.toString(StandardCharsets.UTF_8);
+            }
+            answer.write(buf, 0, n);
         }
     }
 

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class WakeupBenchmark {
-    private static final long ROUND_TRIP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long ROUND_TRIP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     @Param({"pollen", "netty"})
     public String impl;
