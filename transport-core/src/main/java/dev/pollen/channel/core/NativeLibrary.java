@@ -1,17 +1,32 @@
 package dev.pollen.channel.core;
 
-import io.netty.util.internal.NativeLibraryLoader;
 import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.SystemPropertyUtil;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
  * Loads a transport's library from {@code META-INF/native/} of its jar (or from
  * {@code java.library.path}), with the same rules as Netty's own native transports: extraction to
- * {@code io.netty.native.workdir} or the temp directory, and a shaded package prefix in the file
- * name when the jar was relocated.
+ * {@code io.netty.native.workdir} or the temp directory (deleted after loading unless
+ * {@code io.netty.native.deleteLibAfterLoading=false}), and a shaded package prefix in the file
+ * name when the jar was relocated. It loads through this class, so the JDK 22+ native-access
+ * warning names Pollen, not Netty.
  */
 public final class NativeLibrary {
+    /** The module name of transport-core's jar (its Automatic-Module-Name). */
+    public static final String MODULE = "dev.pollen.transport.core";
+
+    private static final String NATIVE_HOME = "META-INF/native/";
+
     private NativeLibrary() {
     }
 
@@ -38,11 +53,15 @@ public final class NativeLibrary {
     /**
      * Loads {@code baseName} for this CPU. Throws {@link UnsatisfiedLinkError} whose message says
      * which library was looked for and why it could not be loaded.
+     *
+     * <p>{@code System.load} is called from this class, so on JDK 22+ the restricted-method warning
+     * names Pollen's own module ({@value #MODULE}) or, on the class path, the unnamed module:
+     * {@code --enable-native-access=ALL-UNNAMED} (or {@code =}{@value #MODULE}) silences it.
      */
     public static void load(String baseName, Class<?> anchor) {
         String name = libraryName(baseName);
         try {
-            NativeLibraryLoader.load(name, anchor.getClassLoader());
+            load0(shadingPrefix() + name, anchor.getClassLoader());
         } catch (Throwable t) {
             UnsatisfiedLinkError e = new UnsatisfiedLinkError("could not load META-INF/native/"
                     + System.mapLibraryName(name) + " (os " + os() + ", arch " + PlatformDependent.normalizedArch()
@@ -51,6 +70,69 @@ public final class NativeLibrary {
             throw e;
         }
         Errors.init();
+    }
+
+    /**
+     * From {@code java.library.path} if it is there, else extracted from the jar into
+     * {@code io.netty.native.workdir} (or the temp directory) as {@code lib<name><random>.so},
+     * the shape from which the library's JNI_OnLoad reads the shading prefix.
+     */
+    private static void load0(String name, ClassLoader loader) throws IOException {
+        UnsatisfiedLinkError fromPath;
+        try {
+            System.loadLibrary(name);
+            return;
+        } catch (UnsatisfiedLinkError e) {
+            fromPath = e;
+        }
+        String fileName = System.mapLibraryName(name);
+        URL url = loader == null ? ClassLoader.getSystemResource(NATIVE_HOME + fileName)
+                : loader.getResource(NATIVE_HOME + fileName);
+        if (url == null) {
+            throw new FileNotFoundException("neither in the jar nor on java.library.path ("
+                    + fromPath.getMessage() + ")");
+        }
+        int dot = fileName.lastIndexOf('.');
+        Path dir = workdir();
+        Files.createDirectories(dir);
+        Path copy = Files.createTempFile(dir, fileName.substring(0, dot), fileName.substring(dot));
+        boolean loaded = false;
+        try {
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            System.load(copy.toString());
+            loaded = true;
+        } finally {
+            if (!loaded || SystemPropertyUtil.getBoolean("io.netty.native.deleteLibAfterLoading", true)) {
+                // A loaded library stays mapped after its file is gone, except on Windows.
+                if (!Files.deleteIfExists(copy) || loaded && os().equals("windows")) {
+                    copy.toFile().deleteOnExit();
+                }
+            }
+        }
+    }
+
+    private static Path workdir() {
+        String dir = SystemPropertyUtil.get("io.netty.native.workdir");
+        return Paths.get(dir != null ? dir : System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * What a shading tool put before {@code dev.pollen} (with {@code _} for {@code .}, as JNI
+     * mangles it); Netty must be relocated under the same prefix, since the natives name its classes.
+     */
+    static String shadingPrefix() {
+        String self = NativeLibrary.class.getName();
+        String expected = "dev!pollen!channel!core!NativeLibrary".replace('!', '.');
+        String netty = PlatformDependent.class.getName();
+        String nettyExpected = "io!netty!util!internal!PlatformDependent".replace('!', '.');
+        String prefix = self.substring(0, self.length() - expected.length());
+        if (!self.endsWith(expected) || !netty.equals(prefix + nettyExpected)) {
+            throw new UnsatisfiedLinkError("shading: relocate dev.pollen and io.netty under the same package prefix"
+                    + " (found " + self + " and " + netty + ")");
+        }
+        return prefix.replace("_", "_1").replace('.', '_');
     }
 
     /**

@@ -147,6 +147,27 @@ class EpollLoadingTest {
     }
 
     @Test
+    void nativeAccessWarningNamesPollenAndTheReadmeFlagSilencesIt(@TempDir Path workdir) throws Exception {
+        String warning = "WARNING: A restricted method";
+        Map<String, String> plain = runFreshJvm(System.getProperty("java.class.path"),
+                "-Dio.netty.native.workdir=" + workdir);
+        String out = plain.get("_output");
+        assertEquals("42", plain.get("loop"), out);
+        if (Runtime.version().feature() >= 22) {
+            // JDK 22+ warns once, naming the caller of System.load: Pollen's loader, not Netty's.
+            assertTrue(out.contains(warning), out);
+            assertTrue(out.contains(NativeLibrary.class.getName()), out);
+            assertFalse(out.contains("NativeLibraryUtil"), out);
+        } else {
+            assertFalse(out.contains(warning), out);
+        }
+        Map<String, String> quiet = runFreshJvm(System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "-Dio.netty.native.workdir=" + workdir);
+        assertEquals("42", quiet.get("loop"), quiet.get("_output"));
+        assertFalse(quiet.get("_output").contains("WARNING"), quiet.get("_output"));
+    }
+
+    @Test
     void freshJvmDeletesTheExtractedCopyByDefault(@TempDir Path workdir) throws Exception {
         Map<String, String> r = runFreshJvm(System.getProperty("java.class.path"),
                 "-Dio.netty.native.workdir=" + workdir);
