@@ -31,7 +31,7 @@ class PollenManyConnectionsTest {
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void tenThousandConnectionsReturnEveryDescriptorAfterTheClientsClose() throws Exception {
         EventLoopGroup group = LoopTestSupport.newGroup(1);
         Process child = null;
