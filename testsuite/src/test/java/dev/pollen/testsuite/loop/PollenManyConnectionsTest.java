@@ -47,7 +47,8 @@ class PollenManyConnectionsTest {
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
             assertEquals("OPEN " + CONNECTIONS, out.readLine(), "the clients connected and were echoed");
-            assertEquals(CONNECTIONS + 1, awaitRegistrations(loop, CONNECTIONS + 1), "the listener and every connection");
+            assertEquals(CONNECTIONS + 1, LoopTestSupport.awaitRegistrations(loop, CONNECTIONS + 1),
+                    "the listener and every connection");
             long open = openDescriptors();
             assertTrue(open >= before + CONNECTIONS, "descriptors while connected: " + open + ", before: " + before);
 
@@ -60,7 +61,7 @@ class PollenManyConnectionsTest {
             child.getInputStream().close();
             child.getOutputStream().close();
 
-            assertEquals(1, awaitRegistrations(loop, 1), "only the listener is left");
+            assertEquals(1, LoopTestSupport.awaitRegistrations(loop, 1), "only the listener is left");
             long after = awaitDescriptorsAtMost(before);
             assertTrue(after <= before, "descriptors after the clients closed: " + after + ", before: " + before);
             int capacity = LoopTestSupport.onLoop(loop, () -> dev.pollen.channel.core.PollenIoHandler.current()
@@ -72,16 +73,6 @@ class PollenManyConnectionsTest {
             }
             LoopTestSupport.shutdown(group);
         }
-    }
-
-    private static int awaitRegistrations(EventLoop loop, int expected) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        int n = LoopTestSupport.registrations(loop);
-        while (n != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            n = LoopTestSupport.registrations(loop);
-        }
-        return n;
     }
 
     private static long awaitDescriptorsAtMost(long limit) throws Exception {
