@@ -13,6 +13,7 @@
 #ifndef POLLEN_POLLER_H
 #define POLLEN_POLLER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pollen_socket.h"
@@ -55,6 +56,11 @@ typedef struct pollen_event {
     uint32_t ready;
     uint32_t reserved;
 } pollen_event;
+
+/* What PollenIoHandler reads by offset (EVENT_SIZE 16, token at 0, ready at 8), on every CPU. */
+_Static_assert(sizeof(pollen_event) == 16, "pollen_event is 16 bytes");
+_Static_assert(offsetof(pollen_event, token) == 0, "pollen_event.token at offset 0");
+_Static_assert(offsetof(pollen_event, ready) == 8, "pollen_event.ready at offset 8");
 
 typedef struct pollen_poller pollen_poller;
 

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -26,6 +28,9 @@ public final class NativeLibrary {
     public static final String MODULE = "dev.pollen.transport.core";
 
     private static final String NATIVE_HOME = "META-INF/native/";
+    /** The CPUs a transport library may be built for, as Netty names them; listed when this one has none. */
+    private static final List<String> KNOWN_ARCHS = List.of("x86_64", "aarch_64", "riscv64", "ppcle_64", "s390_64",
+            "loongarch_64");
 
     private NativeLibrary() {
     }
@@ -61,7 +66,7 @@ public final class NativeLibrary {
     public static void load(String baseName, Class<?> anchor) {
         String name = libraryName(baseName);
         try {
-            load0(shadingPrefix() + name, anchor.getClassLoader());
+            load0(shadingPrefix(), baseName, anchor.getClassLoader());
         } catch (Throwable t) {
             UnsatisfiedLinkError e = new UnsatisfiedLinkError("could not load META-INF/native/"
                     + System.mapLibraryName(name) + " (os " + os() + ", arch " + PlatformDependent.normalizedArch()
@@ -77,7 +82,8 @@ public final class NativeLibrary {
      * {@code io.netty.native.workdir} (or the temp directory) as {@code lib<name><random>.so},
      * the shape from which the library's JNI_OnLoad reads the shading prefix.
      */
-    private static void load0(String name, ClassLoader loader) throws IOException {
+    private static void load0(String prefix, String baseName, ClassLoader loader) throws IOException {
+        String name = prefix + libraryName(baseName);
         UnsatisfiedLinkError fromPath;
         try {
             System.loadLibrary(name);
@@ -86,11 +92,17 @@ public final class NativeLibrary {
             fromPath = e;
         }
         String fileName = System.mapLibraryName(name);
-        URL url = loader == null ? ClassLoader.getSystemResource(NATIVE_HOME + fileName)
-                : loader.getResource(NATIVE_HOME + fileName);
+        URL url = resource(loader, fileName);
         if (url == null) {
-            throw new FileNotFoundException("neither in the jar nor on java.library.path ("
-                    + fromPath.getMessage() + ")");
+            List<String> cpus = new ArrayList<>();
+            for (String arch : KNOWN_ARCHS) {
+                if (resource(loader, System.mapLibraryName(prefix + baseName + '_' + arch)) != null) {
+                    cpus.add(arch);
+                }
+            }
+            throw new FileNotFoundException("neither in the jar nor on java.library.path; the jar has "
+                    + (cpus.isEmpty() ? "no library of this transport" : "libraries for " + String.join(", ", cpus)
+                    + " only") + " (" + fromPath.getMessage() + ")");
         }
         int dot = fileName.lastIndexOf('.');
         Path dir = workdir();
@@ -111,6 +123,11 @@ public final class NativeLibrary {
                 }
             }
         }
+    }
+
+    private static URL resource(ClassLoader loader, String fileName) {
+        return loader == null ? ClassLoader.getSystemResource(NATIVE_HOME + fileName)
+                : loader.getResource(NATIVE_HOME + fileName);
     }
 
     private static Path workdir() {

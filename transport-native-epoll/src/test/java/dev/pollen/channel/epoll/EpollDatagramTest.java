@@ -111,8 +111,8 @@ class EpollDatagramTest {
         }
 
         Received take() throws InterruptedException {
-            Received r = packets.poll(5, TimeUnit.SECONDS);
-            assertNotNull(r, "no datagram within 5 s");
+            Received r = packets.poll(60, TimeUnit.SECONDS);
+            assertNotNull(r, "no datagram within 60 s");
             return r;
         }
 
