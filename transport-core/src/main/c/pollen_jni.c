@@ -179,6 +179,8 @@ static jfieldID region_file_field;
 static jfieldID region_transferred_field;
 static jfieldID channel_fd_field;
 static jfieldID descriptor_fd_field;
+/* The JDK's FileChannel of files; other FileChannels (a zip file system's, say) have no descriptor. */
+static jclass file_channel_class;
 
 static void find_file_fields(JNIEnv *env, const char *prefix) {
     char *name = netty_jni_util_prepend(prefix, "io/netty/channel/DefaultFileRegion");
@@ -187,6 +189,7 @@ static void find_file_fields(JNIEnv *env, const char *prefix) {
     jclass channel = region == NULL ? NULL : (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
     jclass descriptor = channel == NULL ? NULL : (*env)->FindClass(env, "java/io/FileDescriptor");
     if (descriptor != NULL) {
+        file_channel_class = (jclass) (*env)->NewGlobalRef(env, channel);
         region_file_field = (*env)->GetFieldID(env, region, "file", "Ljava/nio/channels/FileChannel;");
         region_transferred_field = region_file_field == NULL ? NULL : (*env)->GetFieldID(env, region, "transferred", "J");
         channel_fd_field = region_transferred_field == NULL ? NULL : (*env)->GetFieldID(env, channel, "fd", "Ljava/io/FileDescriptor;");
@@ -202,7 +205,9 @@ static void find_file_fields(JNIEnv *env, const char *prefix) {
 
 /*
  * Sends len bytes of an opened DefaultFileRegion from position base + offset and advances its
- * transferred count; returns the bytes sent or a negative errno.
+ * transferred count; returns the bytes sent or a negative errno: -EOPNOTSUPP for a region whose
+ * FileChannel is not a file of the JDK's (Java copies that region), -ENOSYS where the platform
+ * has no sendfile for any.
  */
 static jlong s_sendFile(JNIEnv *env, jclass clazz, jint fd, jobject region, jlong base, jlong offset, jlong len) {
     if (region_file_field == NULL) {
@@ -214,6 +219,9 @@ static jlong s_sendFile(JNIEnv *env, jclass clazz, jint fd, jobject region, jlon
     jobject channel = (*env)->GetObjectField(env, region, region_file_field);
     if (channel == NULL) {
         return -EBADF;
+    }
+    if (!(*env)->IsInstanceOf(env, channel, file_channel_class)) {
+        return -EOPNOTSUPP;
     }
     jobject descriptor = (*env)->GetObjectField(env, channel, channel_fd_field);
     if (descriptor == NULL) {

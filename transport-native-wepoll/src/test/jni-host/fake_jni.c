@@ -318,6 +318,17 @@ static jobject JNICALL f_NewGlobalRef(JNIEnv *env, jobject ref) {
     return ref == NULL ? NULL : (jobject) as_obj(ref, 0, "NewGlobalRef");
 }
 
+/* An object is an instance of a class of the same name (the fake knows no class hierarchy). */
+static jboolean JNICALL f_IsInstanceOf(JNIEnv *env, jobject obj, jclass clazz) {
+    check_env(env, "IsInstanceOf");
+    no_pending("IsInstanceOf");
+    fake_obj *c = as_obj(clazz, K_CLASS, "IsInstanceOf");
+    if (obj == NULL) {
+        return JNI_TRUE;
+    }
+    return strcmp(as_obj(obj, K_OBJECT, "IsInstanceOf")->name, c->name) == 0 ? JNI_TRUE : JNI_FALSE;
+}
+
 static void JNICALL f_DeleteGlobalRef(JNIEnv *env, jobject ref) {
     check_env(env, "DeleteGlobalRef");
     if (ref != NULL) {
@@ -660,6 +671,7 @@ void fake_jni_init(void) {
     env_table.ExceptionClear = f_ExceptionClear;
     env_table.ExceptionCheck = f_ExceptionCheck;
     env_table.NewGlobalRef = f_NewGlobalRef;
+    env_table.IsInstanceOf = f_IsInstanceOf;
     env_table.DeleteGlobalRef = f_DeleteGlobalRef;
     env_table.DeleteLocalRef = f_DeleteLocalRef;
     env_table.GetFieldID = f_GetFieldID;

@@ -338,6 +338,11 @@ static void check_send_file(void) {
     check_err("sendFile of an open region is -ENOSYS on Windows (Java copies instead)",
               SN(sendFile, fd, region, 0, 0, 10), E(ENOSYS));
     check_eq("a failed sendFile leaves DefaultFileRegion.transferred alone", fake_jni_get_long_field(region, transferred), 5);
+    /* A FileChannel that is not the JDK's file channel (a zip file system's): Java copies that region. */
+    jobject other = fake_jni_new_object("jdk/nio/zipfs/ZipFileSystem$1");
+    fake_jni_set_object_field(region, file, other);
+    check_err("sendFile of a region over another FileChannel is -EOPNOTSUPP", SN(sendFile, fd, region, 0, 0, 10),
+              EOPNOTSUPP);
     SN(close, fd);
 }
 

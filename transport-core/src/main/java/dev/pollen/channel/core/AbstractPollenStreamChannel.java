@@ -186,7 +186,8 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
             DefaultFileRegion file = (DefaultFileRegion) region;
             file.open();
             n = socket.sendFile(file, file.position(), transferred, file.count() - transferred);
-            sendFileSupported = n >= 0;
+            // -1: no sendfile here at all; -2: not for this region only (it is copied below).
+            sendFileSupported = n != -1;
         }
         if (n < 0) {
             if (byteChannel == null) {

@@ -407,8 +407,9 @@ public final class PollenSocket {
     /**
      * Sends {@code length} bytes of an opened region from {@code base + offset} with sendfile,
      * advancing its transferred count: bytes sent, 0 if the socket is full, -1 if this platform or
-     * JDK gives no access to the region's file (the caller then copies). A file shorter than the
-     * region is an IOException.
+     * JDK gives no access to any region's file, -2 if this region's FileChannel has no descriptor
+     * (a zip file system's, say): the caller then copies. A file shorter than the region is an
+     * IOException.
      */
     public long sendFile(io.netty.channel.DefaultFileRegion region, long base, long offset, long length)
             throws IOException {
@@ -426,6 +427,9 @@ public final class PollenSocket {
         }
         if (rc == -Errors.ENOSYS) {
             return -1;
+        }
+        if (rc == -DatagramPacketArray.EOPNOTSUPP) {
+            return -2;
         }
         throw Errors.newIOException("sendfile", (int) rc, true);
     }

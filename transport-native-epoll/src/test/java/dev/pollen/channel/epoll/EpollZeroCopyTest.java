@@ -147,6 +147,35 @@ class EpollZeroCopyTest {
     }
 
     @Test
+    void defaultFileRegionOverAZipFileSystemIsCopied() throws Exception {
+        // A FileChannel without a descriptor (a zip file system's): that region is copied; a region of
+        // a real file after it on the same channel arrives too.
+        Path zip = file.resolveSibling("regions.zip");
+        byte[] entry = slice(0, 100_000);
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            java.nio.file.Files.write(fs.getPath("entry"), entry);
+        }
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+            FileChannel zipped = FileChannel.open(fs.getPath("entry"), StandardOpenOption.READ);
+            byte[] expected = new byte[entry.length + FILE_SIZE];
+            System.arraycopy(entry, 0, expected, 0, entry.length);
+            System.arraycopy(content, 0, expected, entry.length, FILE_SIZE);
+            EpollTestSupport.Collector collector = new EpollTestSupport.Collector(expected.length);
+            Channel server = sink(collector);
+            Channel client = client(server);
+            try {
+                client.write(new DefaultFileRegion(zipped, 0, entry.length));
+                client.writeAndFlush(new DefaultFileRegion(file.toFile(), 0, FILE_SIZE)).sync();
+                assertArrayEquals(expected, collector.done.get(60, TimeUnit.SECONDS));
+            } finally {
+                close(client, server);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(zip);
+        }
+    }
+
+    @Test
     void defaultFileRegionSubRange() throws Exception {
         long position = 12345;
         long count = 3 * 1024 * 1024 + 17;
