@@ -20,6 +20,7 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -257,12 +258,21 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             ReferenceCountUtil.release(holder);
             return Unpooled.EMPTY_BUFFER;
         }
+        if (buf.refCnt() == 0) {
+            // Released already: say so, whatever the buffer's own bounds checks would say first.
+            throw new IllegalReferenceCountException(0);
+        }
         ByteBufAllocator alloc = alloc();
         ByteBuf direct;
         if (alloc.isDirectBufferPooled() || (direct = ByteBufUtil.threadLocalDirectBuffer()) == null) {
             direct = alloc.directBuffer(readable);
         }
-        direct.writeBytes(buf, buf.readerIndex(), readable);
+        try {
+            direct.writeBytes(buf, buf.readerIndex(), readable);
+        } catch (Throwable t) {
+            direct.release();
+            throw t;
+        }
         ReferenceCountUtil.safeRelease(holder);
         return direct;
     }

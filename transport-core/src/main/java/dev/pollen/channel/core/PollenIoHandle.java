@@ -16,6 +16,17 @@ public interface PollenIoHandle extends IoHandle {
     }
 
     /**
+     * Called on the loop thread once the handle is registered. Declared here as well as in Netty
+     * 4.2.7+'s {@link IoHandle}, so that Pollen runs on the 4.2 releases before it.
+     */
+    default void registered() {
+    }
+
+    /** Called on the loop thread once the handle's registration is cancelled; see {@link #registered()}. */
+    default void unregistered() {
+    }
+
+    /**
      * The poller refused this handle's interest set (applied on the loop thread before a wait).
      * By default the handle is closed.
      */

@@ -34,6 +34,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PollenIoHandler.class);
     private static final ThreadLocal<PollenIoHandler> CURRENT = new ThreadLocal<>();
 
+    /** Netty 4.2.5+ lets a handler report its active I/O time (for auto-scaling); older 4.2 releases do not. */
+    private static final boolean ACTIVE_IO_TIME = hasActiveIoTimeApi();
     static final int EVENT_SIZE = 16;
     private static final int INITIAL_EVENTS = 4096;
     private static final int MAX_EVENTS = 1 << 20;
@@ -146,6 +148,16 @@ public abstract class PollenIoHandler implements IoHandler {
         eventsAddress = memory.address();
     }
 
+    private static boolean hasActiveIoTimeApi() {
+        try {
+            IoHandlerContext.class.getMethod("shouldReportActiveIoTime");
+            IoHandlerContext.class.getMethod("reportActiveIoTime", long.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     /** The handler whose loop runs on the calling thread, or null. */
     public static PollenIoHandler current() {
         return CURRENT.get();
@@ -193,13 +205,13 @@ public abstract class PollenIoHandler implements IoHandler {
                 n = strategy; // the strategy already polled
         }
         if (n == 0) {
-            if (context.shouldReportActiveIoTime()) {
+            if (ACTIVE_IO_TIME && context.shouldReportActiveIoTime()) {
                 context.reportActiveIoTime(0);
             }
             return 0;
         }
         int handled;
-        if (context.shouldReportActiveIoTime()) {
+        if (ACTIVE_IO_TIME && context.shouldReportActiveIoTime()) {
             long start = System.nanoTime();
             handled = dispatch(n);
             context.reportActiveIoTime(System.nanoTime() - start);
@@ -357,7 +369,7 @@ public abstract class PollenIoHandler implements IoHandler {
         PollenIoRegistration reg = new PollenIoRegistration(this, (PollenIoHandle) handle, token);
         table[slot] = reg;
         registrations++;
-        handle.registered();
+        reg.handle.registered();
         return reg;
     }
 
