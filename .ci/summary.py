@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 def main(root):
     root = pathlib.Path(root)
     bad = False
-    print("%-22s %-34s %-10s %-14s %6s %6s %6s %7s" % (
-        "run", "module / execution", "JDK", "Netty", "tests", "fail", "error", "skipped"))
+    print("%-22s %-34s %-18s %-14s %6s %6s %6s %7s" % (
+        "run", "module / execution", "JDK, CPU", "Netty", "tests", "fail", "error", "skipped"))
     for run in sorted(p for p in root.iterdir() if p.is_dir()):
         groups = {}
         for report in run.rglob("TEST-*.xml"):
@@ -17,8 +17,8 @@ def main(root):
             props = {p.get("name"): p.get("value") for p in suite.iter("property")}
             parts = report.stem[len("TEST-"):].split("-", 1)  # TEST-<class>[-<execution>]
             execution = parts[1] if len(parts) > 1 else "test"
-            key = (report.parent.name + " / " + execution, props.get("java.version", "?"),
-                   netty_version(props))
+            jdk = props.get("java.version", "?") + " " + props.get("os.arch", "?")
+            key = (report.parent.name + " / " + execution, jdk, netty_version(props))
             totals = groups.setdefault(key, [0, 0, 0, 0])
             for i, attr in enumerate(("tests", "failures", "errors", "skipped")):
                 totals[i] += int(suite.get(attr, "0"))
@@ -26,7 +26,7 @@ def main(root):
             print("%-22s no test reports" % run.name)
             bad = True
         for (group, jdk, netty), (tests, failures, errors, skipped) in sorted(groups.items()):
-            print("%-22s %-34s %-10s %-14s %6d %6d %6d %7d" % (
+            print("%-22s %-34s %-18s %-14s %6d %6d %6d %7d" % (
                 run.name, group, jdk, netty, tests, failures, errors, skipped))
             bad |= failures > 0 or errors > 0
     return 1 if bad else 0
