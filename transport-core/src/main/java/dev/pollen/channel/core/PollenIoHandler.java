@@ -96,9 +96,7 @@ public abstract class PollenIoHandler implements IoHandler {
      */
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy,
                               int maxEvents) {
-        if (maxEvents < 0 || maxEvents > MAX_EVENTS) {
-            throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: 0-" + MAX_EVENTS + ")");
-        }
+        checkMaxEvents(maxEvents);
         this.backend = backend;
         this.closeRemoves = (backend.capabilities() & PollerBackend.CAP_CLOSE_REMOVES) != 0;
         this.executor = executor;
@@ -126,9 +124,7 @@ public abstract class PollenIoHandler implements IoHandler {
     protected static IoHandlerFactory factory(int maxEvents, SelectStrategyFactory strategyFactory,
                                               HandlerConstructor constructor) {
         ObjectUtil.checkNotNull(strategyFactory, "strategyFactory");
-        if (maxEvents < 0 || maxEvents > MAX_EVENTS) {
-            throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: 0-" + MAX_EVENTS + ")");
-        }
+        checkMaxEvents(maxEvents);
         return new IoHandlerFactory() {
             @Override
             public IoHandler newHandler(ThreadAwareExecutor executor) {
@@ -140,6 +136,12 @@ public abstract class PollenIoHandler implements IoHandler {
                 return true;
             }
         };
+    }
+
+    private static void checkMaxEvents(int maxEvents) {
+        if (maxEvents < 0 || maxEvents > MAX_EVENTS) {
+            throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: 0-" + MAX_EVENTS + ")");
+        }
     }
 
     private void setEventBuffer(NativeMemory memory) {
