@@ -1,14 +1,6 @@
 package dev.pollen.examples;
 
-import dev.pollen.channel.epoll.Epoll;
-import dev.pollen.channel.epoll.EpollIoHandler;
-import dev.pollen.channel.epoll.EpollServerSocketChannel;
-import dev.pollen.channel.kqueue.KQueue;
-import dev.pollen.channel.kqueue.KQueueIoHandler;
-import dev.pollen.channel.kqueue.KQueueServerSocketChannel;
-import dev.pollen.channel.wepoll.Wepoll;
-import dev.pollen.channel.wepoll.WepollIoHandler;
-import dev.pollen.channel.wepoll.WepollServerSocketChannel;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,13 +9,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -61,33 +48,14 @@ public final class HelloServer {
                 || args.length > 0 && "--self-test".equals(args[0]);
         int port = Integer.getInteger("port", selfTest ? 0 : 8080);
 
-        IoHandlerFactory factory;
-        Class<? extends ServerChannel> channelClass;
-        String transport;
-        // Each transport loads only on its own OS, so at most one of these is available.
-        if (Epoll.isAvailable()) {
-            factory = EpollIoHandler.newFactory();
-            channelClass = EpollServerSocketChannel.class;
-            transport = "Pollen epoll";
-        } else if (KQueue.isAvailable()) {
-            factory = KQueueIoHandler.newFactory();
-            channelClass = KQueueServerSocketChannel.class;
-            transport = "Pollen kqueue";
-        } else if (Wepoll.isAvailable()) {
-            factory = WepollIoHandler.newFactory();
-            channelClass = WepollServerSocketChannel.class;
-            transport = "Pollen wepoll";
-        } else {
-            factory = NioIoHandler.newFactory();
-            channelClass = NioServerSocketChannel.class;
-            transport = "Netty NIO (no Pollen transport here: " + Epoll.unavailabilityCause() + "; "
-                    + KQueue.unavailabilityCause() + "; " + Wepoll.unavailabilityCause() + ")";
-        }
+        // The best transport here: Pollen epoll, kqueue or wepoll, else NIO with the reason why.
+        Transport t = Transport.select();
+        String transport = t.isPollen() ? "Pollen " + t.name() : "Netty NIO (" + t.reason() + ")";
         String greeting = "Hello from Pollen! This server runs on " + transport + ".\n";
 
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, factory);
+        EventLoopGroup group = t.newEventLoopGroup(1);
         try {
-            Channel server = new ServerBootstrap().group(group).channel(channelClass)
+            Channel server = new ServerBootstrap().group(group).channelFactory(t.serverSocketChannelFactory())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

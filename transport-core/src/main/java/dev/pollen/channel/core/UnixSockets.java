@@ -14,13 +14,15 @@ import java.nio.channels.UnsupportedAddressTypeException;
 /**
  * Unix domain sockets for {@link PollenSocket}: creation, and addressing with
  * {@link UnixDomainSocketAddress} (a file system path, as Netty's NIO transport uses) or
- * {@link AbstractNamespaceAddress} (Linux only).
+ * {@link AbstractNamespaceAddress} (Linux only). Netty's {@code io.netty.channel.unix.DomainSocketAddress},
+ * which frameworks pass to Netty's own native transports, is taken as the path it names.
  */
 public final class UnixSockets {
     /** Paths are encoded as the JDK encodes file names, so that NIO peers find the same file. */
     private static final Charset PATH_CHARSET = pathCharset();
     private static final UnixDomainSocketAddress UNNAMED = UnixDomainSocketAddress.of("");
     private static final int ADDR_BUF = 256;
+    private static final String NETTY_DOMAIN_ADDRESS = "io.netty.channel.unix.DomainSocketAddress";
 
     private UnixSockets() {
     }
@@ -53,8 +55,9 @@ public final class UnixSockets {
 
     /** The raw sun_path bytes of an address; throws for other address types or an empty path. */
     static byte[] encode(SocketAddress address) {
-        if (address instanceof UnixDomainSocketAddress) {
-            String path = ((UnixDomainSocketAddress) address).getPath().toString();
+        String path = address instanceof UnixDomainSocketAddress
+                ? ((UnixDomainSocketAddress) address).getPath().toString() : nettyDomainPath(address);
+        if (path != null) {
             if (path.isEmpty()) {
                 throw new IllegalArgumentException("empty Unix domain socket path");
             }
@@ -67,6 +70,23 @@ public final class UnixSockets {
             return ((AbstractNamespaceAddress) address).sunPath();
         }
         throw new UnsupportedAddressTypeException();
+    }
+
+    /**
+     * The path of a Netty {@code io.netty.channel.unix.DomainSocketAddress} (from netty-transport-native-unix-common,
+     * which Pollen does not depend on), or null for any other address.
+     */
+    private static String nettyDomainPath(SocketAddress address) {
+        for (Class<?> c = address.getClass(); c != SocketAddress.class && c != null; c = c.getSuperclass()) {
+            if (NETTY_DOMAIN_ADDRESS.equals(c.getName())) {
+                try {
+                    return (String) c.getMethod("path").invoke(address);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot read the path of " + address, e);
+                }
+            }
+        }
+        return null;
     }
 
     static SocketAddress decode(byte[] a, int len) {
