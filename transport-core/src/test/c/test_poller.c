@@ -190,6 +190,60 @@ static void test_more_ready_than_capacity(void) {
 }
 
 /*
+ * Events a backend reports once (a READ_CLOSED-only registration's peer shutdown, which kqueue
+ * reports with EV_CLEAR; ONESHOT registrations) with more of them ready than one wait can return:
+ * the later waits must report every one, none lost for want of room.
+ */
+static void test_one_time_events_past_the_buffer(void) {
+    enum { N = 24, MAX = 4 };
+    uint32_t caps = pollen_poller_capabilities();
+    pollen_poller *p;
+    pollen_event ev[MAX];
+    pollen_fd a[2 * N], b[2 * N];
+    int seen[2 * N] = { 0 };
+    int pairs = 0;
+    CHECK_RC(pollen_poller_create(&p, MAX));
+    if (caps & POLLEN_CAP_READ_CLOSED) {
+        for (int i = 0; i < N; i++, pairs++) {
+            tcp_pair(&a[pairs], &b[pairs]);
+            CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b[pairs], POLLEN_INTEREST_READ_CLOSED, (uint64_t) pairs));
+            CHECK_RC(pollen_socket_shutdown(a[pairs], 0, 1));
+        }
+    }
+    if (caps & POLLEN_CAP_ONESHOT) {
+        for (int i = 0; i < N; i++, pairs++) {
+            tcp_pair(&a[pairs], &b[pairs]);
+            CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b[pairs],
+                                       POLLEN_INTEREST_READ | POLLEN_INTEREST_ONESHOT, (uint64_t) pairs));
+            CHECK(pollen_socket_send(a[pairs], "x", 1) == 1);
+        }
+    }
+    /* Give every peer's segment time to arrive, so all are ready before the first wait. */
+    usleep(50000);
+    int distinct = 0;
+    int64_t deadline = now_ns() + 10 * (int64_t) 1000000000;
+    while (distinct < pairs && now_ns() < deadline) {
+        int n = wait_for(p, ev, MAX, 100000000);
+        CHECK(n <= MAX);
+        for (int i = 0; i < n; i++) {
+            CHECK(ev[i].token < (uint64_t) pairs);
+            if (seen[ev[i].token]++ == 0) {
+                distinct++;
+            }
+        }
+    }
+    if (distinct < pairs) {
+        fprintf(stderr, "only %d of %d one-time events were reported\n", distinct, pairs);
+    }
+    CHECK(distinct == pairs);
+    for (int i = 0; i < pairs; i++) {
+        CHECK_RC(pollen_socket_close(a[i]));
+        CHECK_RC(pollen_socket_close(b[i]));
+    }
+    CHECK_RC(pollen_poller_close(p));
+}
+
+/*
  * Opens a new pair, which takes the lowest free numbers back: old now names another socket.
  * Adding that number must work and report under the new token only.
  */
@@ -277,6 +331,7 @@ int main(void) {
     RUN(test_refused_connect_reports_error);
     RUN(test_wake_from_another_thread);
     RUN(test_more_ready_than_capacity);
+    RUN(test_one_time_events_past_the_buffer);
     RUN(test_fd_reuse_gets_new_token);
     RUN(test_oneshot_rearms_on_mod);
     RUN(test_close_removes);

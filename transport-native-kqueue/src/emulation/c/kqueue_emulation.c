@@ -22,8 +22,9 @@
  *   wait, so it repeats while ready; so is any filter an edge reported when the event list was
  *   full. EPOLLET may report a CLEAR filter again on activity of the other direction (spurious
  *   edge, harmless for edge-triggered callers).
- * - At most one kevent per filter per call; filters that do not fit in the event list stay
- *   pending (level) or queued (edge), never written past nevents.
+ * - At most one kevent per filter per call; as on FreeBSD the event list is filled when that
+ *   many filters are ready; filters that do not fit stay pending (level) or queued (edge),
+ *   never written past nevents.
  * - EVFILT_USER: one eventfd per user knote, in epoll only while the knote is enabled; it is
  *   readable exactly while the knote is triggered. NOTE_TRIGGER from other threads is safe:
  *   every state change happens under the kq's mutex, which is never held across epoll_wait.
@@ -735,9 +736,10 @@ int kevent(int kqfd, const struct kevent *changelist, int nchanges,
         deadline = now_ns() + (timeout->tv_sec > 1000000000L ? 1000000000L : timeout->tv_sec) * 1000000000LL
                    + timeout->tv_nsec;
     }
-    /* One epoll event can become two kevents (read + write): wait for half the room. Events
-       that do not fit stay pending (level) or are queued for recheck (EPOLLET). */
-    int max = nevents / 2 > 0 ? nevents / 2 : 1;
+    /* Like FreeBSD's kqueue, fill the whole event list when that many filters are ready. One
+       epoll event can become two kevents (read + write); what does not fit stays pending (level)
+       or is queued for recheck (EPOLLET), never written past nevents. */
+    int max = nevents;
     struct epoll_event stackbuf[64];
     struct epoll_event *evs = max <= 64 ? stackbuf : malloc((size_t) max * sizeof(*evs));
     if (!evs) {
@@ -752,13 +754,12 @@ int kevent(int kqfd, const struct kevent *changelist, int nchanges,
     kq->call++;
     int count = recheck(kq, eventlist, nevents);
     pthread_mutex_unlock(&kq->lock);
-    for (;;) {
+    for (int rounds = 0;; rounds++) {
         int room = nevents - count;
-        if (count > 0 && room < 2) {
+        if (room == 0) {
             break;
         }
-        int want = room / 2 > 0 ? room / 2 : 1;
-        int n = epoll_wait(kqfd, evs, want, count > 0 ? 0 : timeout ? ms_until(deadline) : -1);
+        int n = epoll_wait(kqfd, evs, room, count > 0 ? 0 : timeout ? ms_until(deadline) : -1);
         if (n < 0) {
             count = count > 0 ? count : -1;
             break;
@@ -777,8 +778,12 @@ int kevent(int kqfd, const struct kevent *changelist, int nchanges,
             }
             pthread_mutex_unlock(&kq->lock);
         }
-        /* Only stale/filtered events, or an epoll wake before the deadline: keep waiting. */
-        if (count > 0 || (timeout && now_ns() >= deadline)) {
+        /* Something delivered and epoll has no more (it returned less than asked), or only
+           repeats and stale events keep coming: done. Nothing yet: wait on until the deadline. */
+        if (count > 0 && (n < room || rounds >= 8)) {
+            break;
+        }
+        if (count == 0 && timeout && now_ns() >= deadline) {
             break;
         }
     }

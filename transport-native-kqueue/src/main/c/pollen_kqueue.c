@@ -20,6 +20,9 @@
  *   READ_CLOSED alone. Switching between the level and the EV_CLEAR form deletes and re-adds
  *   the filter, since EV_ADD does not change EV_CLEAR of an existing knote.
  * - Wake-ups: an EVFILT_USER knote (EV_CLEAR) with a reserved ident, triggered with NOTE_TRIGGER.
+ * - Nothing kevent() returns is dropped: it may fill the whole event list, and what does not fit
+ *   in the caller's buffer (EV_CLEAR and EV_ERROR entries are never reported twice) is kept and
+ *   delivered first by the next wait, which then does not block.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +52,15 @@ struct fd_state {
     uint8_t registered;
     uint8_t read_mode;
     uint8_t write;
+    uint32_t seen;  /* the wait (p->waits) that last gave this fd an event, in the output or spilled */
+    int32_t slot;   /* in that wait: >= 0 its index in the output, < 0 -(index + 1) in p->spill */
+};
+
+/* An event that did not fit in a wait's output, kept for the next wait. */
+struct spilled {
+    uint64_t token;
+    uint32_t ready;
+    int32_t fd;
 };
 
 struct pollen_poller {
@@ -60,6 +72,18 @@ struct pollen_poller {
     int changes_capacity;
     struct fd_state *fds;
     int fds_capacity;
+    /*
+     * Events that did not fit in the caller's buffer. kevent() consumes what it returns: an
+     * EV_CLEAR knote (READ_CLOSED alone) or an EV_ERROR of a refused change is never reported
+     * again, so nothing it returns is dropped. The next wait delivers these first (those whose
+     * registration still stands) and does not block while any are kept.
+     */
+    struct spilled *pending;
+    int npending;
+    struct spilled *spill;  /* the next wait's pending list, built while it runs */
+    int nspill;
+    int spill_capacity;
+    uint32_t waits;
 };
 
 static int neg_errno(void) {
@@ -257,6 +281,75 @@ static uint32_t to_ready(const struct kevent *ev, const struct fd_state *s) {
     return ready;
 }
 
+/*
+ * Adds ready bits for fd to this wait's output, merged with an event the fd already has in it
+ * (both filters of one fd: one event, as from epoll), or to the spill list once the output is full.
+ */
+static void emit(pollen_poller *p, pollen_event *events, int max, int *out, int fd, uint64_t token,
+                 uint32_t ready) {
+    struct fd_state *s = &p->fds[fd];
+    if (s->seen == p->waits) {
+        if (s->slot >= 0) {
+            events[s->slot].ready |= ready;
+        } else {
+            p->spill[-s->slot - 1].ready |= ready;
+        }
+        return;
+    }
+    s->seen = p->waits;
+    if (*out < max) {
+        s->slot = *out;
+        events[*out].token = token;
+        events[*out].ready = ready;
+        events[*out].reserved = 0;
+        (*out)++;
+    } else {
+        /* Room for this was made before the call: at most one entry per fd and wait. */
+        s->slot = -(p->nspill + 1);
+        p->spill[p->nspill].token = token;
+        p->spill[p->nspill].ready = ready;
+        p->spill[p->nspill].fd = fd;
+        p->nspill++;
+    }
+}
+
+/* The bits of a kept event that its registration, as it is now, still asks for. */
+static uint32_t still_wanted(const struct fd_state *s, uint32_t ready) {
+    uint32_t keep = POLLEN_READY_ERROR;
+    if (s->read_mode == READ_LEVEL) {
+        keep |= POLLEN_READY_READABLE;
+    }
+    if (s->interest & POLLEN_INTEREST_READ_CLOSED) {
+        keep |= POLLEN_READY_READ_CLOSED;
+    }
+    if (s->write) {
+        keep |= POLLEN_READY_WRITABLE;
+    }
+    return ready & keep;
+}
+
+static int grow_spill(pollen_poller *p, int need) {
+    if (need <= p->spill_capacity) {
+        return 0;
+    }
+    int cap = p->spill_capacity == 0 ? 64 : p->spill_capacity;
+    while (cap < need) {
+        cap = cap > INT32_MAX / 2 ? need : cap * 2;
+    }
+    struct spilled *a = realloc(p->pending, sizeof(*a) * (size_t) cap);
+    if (a == NULL) {
+        return -ENOMEM;
+    }
+    p->pending = a;
+    struct spilled *b = realloc(p->spill, sizeof(*b) * (size_t) cap);
+    if (b == NULL) {
+        return -ENOMEM;
+    }
+    p->spill = b;
+    p->spill_capacity = cap;
+    return 0;
+}
+
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns) {
     if (max <= 0) {
         return -EINVAL;
@@ -282,11 +375,20 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
         p->events = grown;
         p->capacity = cap;
     }
+    /* At most one spilled entry per fd: the kept ones plus one per kevent returned. */
+    if (p->npending > INT32_MAX - need) {
+        return -EINVAL;
+    }
+    int rc = grow_spill(p, p->npending + need);
+    if (rc < 0) {
+        return rc;
+    }
     struct timespec ts;
     struct timespec *tsp = NULL;
-    if (timeout_ns >= 0) {
-        ts.tv_sec = (time_t) (timeout_ns / 1000000000);
-        ts.tv_nsec = (long) (timeout_ns % 1000000000);
+    if (timeout_ns >= 0 || p->npending > 0) {
+        int64_t t = p->npending > 0 ? 0 : timeout_ns; /* kept events are ready now */
+        ts.tv_sec = (time_t) (t / 1000000000);
+        ts.tv_nsec = (long) (t % 1000000000);
         tsp = &ts;
     }
     int n = kevent(p->kq, p->changes, p->nchanges, p->events, need, tsp);
@@ -296,10 +398,30 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
      * to retry that would not fail again, so the changelist is consumed in every case.
      */
     p->nchanges = 0;
-    if (n < 0) {
-        return errno == EINTR ? 0 : neg_errno();
+    if (n < 0 && errno != EINTR) {
+        return neg_errno();
+    }
+    if (++p->waits == 0) {
+        /* Wrapped: no fd may look seen in this wait. */
+        for (int i = 0; i < p->fds_capacity; i++) {
+            p->fds[i].seen = 0;
+        }
+        p->waits = 1;
     }
     int out = 0;
+    p->nspill = 0;
+    /* First what an earlier wait could not deliver, if its registration still stands. */
+    for (int i = 0; i < p->npending; i++) {
+        const struct spilled *k = &p->pending[i];
+        const struct fd_state *s = &p->fds[k->fd];
+        if (!s->registered || s->token != k->token) {
+            continue;
+        }
+        uint32_t ready = still_wanted(s, k->ready);
+        if (ready != 0) {
+            emit(p, events, max, &out, k->fd, k->token, ready);
+        }
+    }
     for (int i = 0; i < n; i++) {
         const struct kevent *ev = &p->events[i];
         if (ev->filter == EVFILT_USER) {
@@ -325,22 +447,14 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
         } else {
             ready = to_ready(ev, s);
         }
-        if (ready == 0) {
-            continue;
+        if (ready != 0) {
+            emit(p, events, max, &out, (int) ev->ident, token, ready);
         }
-        if (out > 0 && events[out - 1].token == token) {
-            events[out - 1].ready |= ready; /* both filters of one fd: one event, as from epoll */
-            continue;
-        }
-        if (out == max) {
-            /* Level-triggered: what does not fit is reported again by the next wait. */
-            continue;
-        }
-        events[out].token = token;
-        events[out].ready = ready;
-        events[out].reserved = 0;
-        out++;
     }
+    struct spilled *kept = p->spill;
+    p->spill = p->pending;
+    p->pending = kept;
+    p->npending = p->nspill;
     return out;
 }
 
@@ -365,6 +479,8 @@ int pollen_poller_close(pollen_poller *p) {
     free(p->events);
     free(p->changes);
     free(p->fds);
+    free(p->pending);
+    free(p->spill);
     free(p);
     return rc;
 }
