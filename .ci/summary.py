@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 def main(root):
     root = pathlib.Path(root)
     bad = False
-    print("%-22s %-34s %-18s %-14s %6s %6s %6s %7s" % (
+    print("%-22s %-40s %-18s %-14s %6s %6s %6s %7s" % (
         "run", "module / execution", "JDK, CPU", "Netty", "tests", "fail", "error", "skipped"))
     for run in sorted(p for p in root.iterdir() if p.is_dir()):
         groups = {}
@@ -26,7 +26,7 @@ def main(root):
             print("%-22s no test reports" % run.name)
             bad = True
         for (group, jdk, netty), (tests, failures, errors, skipped) in sorted(groups.items()):
-            print("%-22s %-34s %-18s %-14s %6d %6d %6d %7d" % (
+            print("%-22s %-40s %-18s %-14s %6d %6d %6d %7d" % (
                 run.name, group, jdk, netty, tests, failures, errors, skipped))
             bad |= failures > 0 or errors > 0
     return 1 if bad else 0
