@@ -6,7 +6,6 @@
 #include "pollen_dgram.h"
 #include "pollen_jni.h"
 
-#define DGRAM_CLASS "dev/pollen/channel/core/NativeDatagram"
 #define FD(fd) ((pollen_fd) (fd))
 #define PTR(p) ((void *) (intptr_t) (p))
 
@@ -142,6 +141,6 @@ static const JNINativeMethod dgram_methods[] = {
 };
 
 jint pollen_dgram_jni_register(JNIEnv *env, const char *prefix) {
-    return netty_jni_util_register_natives(env, prefix, DGRAM_CLASS, dgram_methods,
+    return netty_jni_util_register_natives(env, prefix, POLLEN_DGRAM_CLASS, dgram_methods,
                                            (jint) (sizeof(dgram_methods) / sizeof(dgram_methods[0])));
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "pollen_dgram.h"
+#include "pollen_errno.h"
 
 #ifdef __linux__
 #ifndef SOL_UDP
@@ -59,10 +60,6 @@ typedef union {
     struct cmsghdr align;
     char buf[CTRL_SIZE];
 } ctrl_buf;
-
-static int neg_errno(void) {
-    return errno > 0 ? -errno : -EIO;
-}
 
 /* A group or source address in its own family (no mapping: memberships are per family). */
 static int addr_to_native_family(const uint8_t *addr, struct sockaddr_storage *ss, socklen_t *len) {

@@ -7,11 +7,16 @@
 #include "pollen_jni.h"
 #include "pollen_poller.h"
 #include "pollen_socket.h"
+#include "pollen_dgram.h"
+#include "pollen_unix.h"
+#include <stddef.h>
+#include <stdio.h>
 
 #define SOCKET_CLASS "dev/pollen/channel/core/NativeSocket"
 
 static char *poller_class_name;
 static pollen_jni_register_fn extra_register;
+static const char *extra_class_name;
 
 #define FD(fd) ((pollen_fd) (fd))
 
@@ -291,6 +296,56 @@ static jintArray s_errnoConstants(JNIEnv *env, jclass clazz) {
     return array;
 }
 
+/*
+ * Every constant of the contract that Java writes down again, by its C name: checked against
+ * Java's values when the library loads (dev.pollen.channel.core.Contract), so that the two sides
+ * cannot drift apart unnoticed. One "NAME=value" per line.
+ */
+#define CONTRACT(name) { #name, (int) (name) }
+static const struct {
+    const char *name;
+    int value;
+} contract[] = {
+    CONTRACT(POLLEN_INTEREST_READ), CONTRACT(POLLEN_INTEREST_WRITE), CONTRACT(POLLEN_INTEREST_READ_CLOSED),
+    CONTRACT(POLLEN_INTEREST_ONESHOT),
+    CONTRACT(POLLEN_READY_READABLE), CONTRACT(POLLEN_READY_WRITABLE), CONTRACT(POLLEN_READY_READ_CLOSED),
+    CONTRACT(POLLEN_READY_ERROR),
+    CONTRACT(POLLEN_CTL_ADD), CONTRACT(POLLEN_CTL_MOD), CONTRACT(POLLEN_CTL_DEL),
+    CONTRACT(POLLEN_CAP_LEVEL), CONTRACT(POLLEN_CAP_ONESHOT), CONTRACT(POLLEN_CAP_READ_CLOSED),
+    CONTRACT(POLLEN_CAP_NANO_TIMEOUT), CONTRACT(POLLEN_CAP_CLOSE_REMOVES),
+    { "sizeof(pollen_event)", (int) sizeof(pollen_event) },
+    { "offsetof(pollen_event, token)", (int) offsetof(pollen_event, token) },
+    { "offsetof(pollen_event, ready)", (int) offsetof(pollen_event, ready) },
+    CONTRACT(POLLEN_ADDR_SIZE),
+    CONTRACT(POLLEN_SO_KEEPALIVE), CONTRACT(POLLEN_SO_REUSEADDR), CONTRACT(POLLEN_SO_REUSEPORT),
+    CONTRACT(POLLEN_SO_RCVBUF), CONTRACT(POLLEN_SO_SNDBUF), CONTRACT(POLLEN_SO_LINGER),
+    CONTRACT(POLLEN_SO_BROADCAST), CONTRACT(POLLEN_TCP_NODELAY), CONTRACT(POLLEN_IP_TOS),
+    CONTRACT(POLLEN_TCP_KEEPIDLE), CONTRACT(POLLEN_TCP_KEEPINTVL), CONTRACT(POLLEN_TCP_KEEPCNT),
+    CONTRACT(POLLEN_TCP_USER_TIMEOUT), CONTRACT(POLLEN_IPV6_V6ONLY), CONTRACT(POLLEN_TCP_CORK),
+    CONTRACT(POLLEN_TCP_QUICKACK), CONTRACT(POLLEN_TCP_NOTSENT_LOWAT), CONTRACT(POLLEN_TCP_DEFER_ACCEPT),
+    CONTRACT(POLLEN_TCP_FASTOPEN), CONTRACT(POLLEN_TCP_FASTOPEN_CONNECT), CONTRACT(POLLEN_IP_BIND_ADDRESS_NO_PORT),
+    CONTRACT(POLLEN_SO_BUSY_POLL), CONTRACT(POLLEN_IP_FREEBIND), CONTRACT(POLLEN_IP_TRANSPARENT),
+    CONTRACT(POLLEN_TCP_NOPUSH), CONTRACT(POLLEN_SO_SNDLOWAT), CONTRACT(POLLEN_SO_EXCLUSIVEADDRUSE),
+    CONTRACT(POLLEN_OPTION_MAX),
+    CONTRACT(POLLEN_UNIX_STREAM), CONTRACT(POLLEN_UNIX_DGRAM),
+    CONTRACT(POLLEN_DGRAM_CAP_GSO), CONTRACT(POLLEN_DGRAM_CAP_GRO), CONTRACT(POLLEN_DGRAM_CAP_MMSG),
+    CONTRACT(POLLEN_DGRAM_F_TRUNCATED),
+};
+#undef CONTRACT
+
+static jstring s_contractConstants(JNIEnv *env, jclass clazz) {
+    char text[4096];
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof(contract) / sizeof(contract[0]); i++) {
+        int n = snprintf(text + used, sizeof(text) - used, "%s=%d\n", contract[i].name, contract[i].value);
+        if (n < 0 || (size_t) n >= sizeof(text) - used) {
+            return NULL; /* cannot happen with this table; Java reports a missing table */
+        }
+        used += (size_t) n;
+    }
+    return (*env)->NewStringUTF(env, text);
+}
+
 static const JNINativeMethod socket_methods[] = {
     { "ipv6Supported", "()Z", (void *) s_ipv6Supported },
     { "newStream", "(Z)I", (void *) s_newStream },
@@ -314,6 +369,7 @@ static const JNINativeMethod socket_methods[] = {
     { "setMd5Sig", "(IZ[B[B)I", (void *) s_setMd5Sig },
     { "strerror", "(I)Ljava/lang/String;", (void *) s_strerror },
     { "errnoConstants", "()[I", (void *) s_errnoConstants },
+    { "contractConstants", "()Ljava/lang/String;", (void *) s_contractConstants },
     { "allocateMemory", "(I)Ljava/nio/ByteBuffer;", (void *) s_allocateMemory },
     { "freeMemory", "(Ljava/nio/ByteBuffer;)V", (void *) s_freeMemory },
     { "bufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *) s_bufferAddress },
@@ -384,16 +440,36 @@ static jint register_send_file(JNIEnv *env, const char *prefix) {
 static char *package_prefix;
 
 /*
- * Undoes the socket registrations after a failed load. The failure usually left an exception
- * pending (NoClassDefFoundError), and JNI allows no call while one is: it is set aside and
- * thrown again for the JVM to report.
+ * Unbinds the natives of every class this library registers (a class that cannot be found, as
+ * after a failed load, leaves an exception that is cleared before the next call).
+ */
+static void unregister_all(JNIEnv *env, const char *prefix) {
+    const char *classes[] = { SOCKET_CLASS, poller_class_name, POLLEN_DGRAM_CLASS,
+#ifndef _WIN32
+                              POLLEN_UNIX_CLASS,
+#endif
+                              extra_class_name };
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+        if (classes[i] != NULL) {
+            netty_jni_util_unregister_natives(env, prefix, classes[i]);
+            if ((*env)->ExceptionCheck(env)) {
+                (*env)->ExceptionClear(env);
+            }
+        }
+    }
+}
+
+/*
+ * Undoes the registrations after a failed load. The failure usually left an exception pending
+ * (NoClassDefFoundError), and JNI allows no call while one is: it is set aside and thrown again
+ * for the JVM to report.
  */
 static jint fail_load(JNIEnv *env, const char *prefix) {
     jthrowable pending = (*env)->ExceptionOccurred(env);
     if (pending != NULL) {
         (*env)->ExceptionClear(env);
     }
-    netty_jni_util_unregister_natives(env, prefix, SOCKET_CLASS);
+    unregister_all(env, prefix);
     if (pending != NULL) {
         if ((*env)->ExceptionCheck(env)) {
             (*env)->ExceptionClear(env);
@@ -426,14 +502,15 @@ static jint on_load(JNIEnv *env, const char *prefix) {
 }
 
 static void on_unload(JNIEnv *env) {
-    netty_jni_util_unregister_natives(env, package_prefix, poller_class_name);
+    unregister_all(env, package_prefix);
     free(package_prefix);
     package_prefix = NULL;
 }
 
 jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class,
-                       pollen_jni_register_fn extra) {
+                       const char *extra_class, pollen_jni_register_fn extra) {
     poller_class_name = (char *) poller_class;
+    extra_class_name = extra_class;
     extra_register = extra;
     return netty_jni_util_JNI_OnLoad(vm, reserved, libname, on_load);
 }

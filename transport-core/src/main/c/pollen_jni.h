@@ -11,10 +11,17 @@
  */
 typedef jint (*pollen_jni_register_fn)(JNIEnv *env, const char *prefix);
 
-/* extra (may be NULL) binds the transport's own natives beyond the shared ones. */
+/*
+ * extra (may be NULL) binds the transport's own natives beyond the shared ones, on extra_class
+ * (NULL if none), which is unbound again with the others on unload or a failed load.
+ */
 jint pollen_jni_onload(JavaVM *vm, void *reserved, const char *libname, const char *poller_class,
-                       pollen_jni_register_fn extra);
+                       const char *extra_class, pollen_jni_register_fn extra);
 void pollen_jni_onunload(JavaVM *vm, void *reserved);
+
+/* The classes of the shared natives of each socket kind. */
+#define POLLEN_DGRAM_CLASS "dev/pollen/channel/core/NativeDatagram"
+#define POLLEN_UNIX_CLASS "dev/pollen/channel/core/NativeUnix"
 
 /* Shared natives of each socket kind, one file each; 0 on success. */
 jint pollen_dgram_jni_register(JNIEnv *env, const char *prefix);

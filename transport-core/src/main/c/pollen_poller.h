@@ -41,7 +41,7 @@
 /* Capability bits, answered by pollen_poller_capabilities(). */
 #define POLLEN_CAP_LEVEL           0x1
 #define POLLEN_CAP_ONESHOT         0x2
-#define POLLEN_CAP_EDGE            0x4
+/* 0x4 is free: no interest bit asks for edge-triggered readiness, so no capability claims it. */
 #define POLLEN_CAP_READ_CLOSED     0x8   /* reports a peer's write shutdown as its own bit */
 #define POLLEN_CAP_NANO_TIMEOUT    0x10  /* waits with sub-millisecond precision */
 /*

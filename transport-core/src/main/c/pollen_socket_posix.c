@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "pollen_socket.h"
+#include "pollen_errno.h"
 
 #ifndef IOV_MAX
 #define IOV_MAX 1024
@@ -49,10 +50,6 @@
 #define POLLEN_SENDMSG(fd, msg, flags) sendmsg((fd), (msg), (flags))
 #define POLLEN_CLOSE(fd) close(fd)
 #endif
-
-static int neg_errno(void) {
-    return errno > 0 ? -errno : -EIO;
-}
 
 __attribute__((unused)) static int set_nonblock_cloexec(int fd) {
     int flags = fcntl(fd, F_GETFL);

@@ -6,8 +6,6 @@
 #include "pollen_jni.h"
 #include "pollen_unix.h"
 
-#define UNIX_CLASS "dev/pollen/channel/core/NativeUnix"
-
 /* Largest sun_path on any supported platform; addresses beyond pollen_unix_path_max() never fit. */
 #define ADDR_BUF 256
 
@@ -218,6 +216,6 @@ static const JNINativeMethod unix_methods[] = {
 };
 
 jint pollen_unix_jni_register(JNIEnv *env, const char *prefix) {
-    return netty_jni_util_register_natives(env, prefix, UNIX_CLASS, unix_methods,
+    return netty_jni_util_register_natives(env, prefix, POLLEN_UNIX_CLASS, unix_methods,
                                            (jint) (sizeof(unix_methods) / sizeof(unix_methods[0])));
 }

@@ -19,6 +19,7 @@
 #endif
 
 #include "pollen_unix.h"
+#include "pollen_errno.h"
 
 #ifdef MSG_NOSIGNAL
 #define SEND_FLAGS MSG_NOSIGNAL
@@ -30,10 +31,6 @@
 #define MAX_FDS_PER_MESSAGE 16
 
 #define PATH_CAP ((int) sizeof(((struct sockaddr_un *) 0)->sun_path))
-
-static int neg_errno(void) {
-    return errno > 0 ? -errno : -EIO;
-}
 
 __attribute__((unused)) static int set_flags(int fd, int nonblock) {
     int flags = fcntl(fd, F_GETFL);

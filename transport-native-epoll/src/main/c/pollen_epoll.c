@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pollen_poller.h"
+#include "pollen_errno.h"
 
 /* The eventfd's registration; callers' tokens never take this value. */
 #define WAKE_TOKEN UINT64_MAX
@@ -26,10 +27,6 @@ struct pollen_poller {
 
 /* -1 unknown, 0 absent, 1 present: epoll_pwait2 arrived in Linux 5.11. */
 static volatile int have_pwait2 = -1;
-
-static int neg_errno(void) {
-    return errno > 0 ? -errno : -EIO;
-}
 
 static uint32_t to_epoll(uint32_t interest) {
     uint32_t ev = 0;
@@ -205,7 +202,7 @@ int pollen_poller_close(pollen_poller *p) {
 }
 
 uint32_t pollen_poller_capabilities(void) {
-    uint32_t caps = POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_EDGE | POLLEN_CAP_READ_CLOSED
+    uint32_t caps = POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED
             | POLLEN_CAP_CLOSE_REMOVES;
 #ifdef SYS_epoll_pwait2
     if (have_pwait2 < 0) {

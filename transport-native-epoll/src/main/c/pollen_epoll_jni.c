@@ -51,7 +51,7 @@ static jint register_linux(JNIEnv *env, const char *prefix) {
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
     return pollen_jni_onload(vm, reserved, "pollen_transport_native_epoll", "dev/pollen/channel/epoll/EpollNative",
-                             register_linux);
+                             "dev/pollen/channel/epoll/LinuxNative", register_linux);
 }
 
 JNIEXPORT void JNI_OnUnload(JavaVM *vm, void *reserved) {

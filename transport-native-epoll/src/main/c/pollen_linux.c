@@ -11,10 +11,7 @@
 #include <unistd.h>
 
 #include "pollen_linux.h"
-
-static int neg_errno(void) {
-    return errno > 0 ? -errno : -EIO;
-}
+#include "pollen_errno.h"
 
 int pollen_linux_pipe(int fds[2]) {
     return pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0 ? neg_errno() : 0;

@@ -13,12 +13,7 @@
 #endif
 
 #include "pollen_bsd.h"
-
-#if defined(__APPLE__) || defined(__FreeBSD__)
-static int neg_errno(void) {
-    return errno > 0 ? -errno : -EIO;
-}
-#endif
+#include "pollen_errno.h"
 
 int pollen_bsd_set_accept_filter(pollen_fd fd, const char *name, const char *arg) {
 #if defined(__FreeBSD__)

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "pollen_poller.h"
+#include "pollen_errno.h"
 
 /* The EVFILT_USER ident of the wake-up knote (EVFILT_USER idents are not descriptors). */
 #define WAKE_IDENT 0x706f6c6cu
@@ -85,10 +86,6 @@ struct pollen_poller {
     int spill_capacity;
     uint32_t waits;
 };
-
-static int neg_errno(void) {
-    return errno > 0 ? -errno : -EIO;
-}
 
 static void *to_udata(uint64_t v) {
     return (void *) (uintptr_t) v;
@@ -486,8 +483,8 @@ int pollen_poller_close(pollen_poller *p) {
 }
 
 uint32_t pollen_poller_capabilities(void) {
-    /* Level by default, EV_CLEAR, EV_EOF on the read filter, timespec timeouts. */
-    return POLLEN_CAP_LEVEL | POLLEN_CAP_EDGE | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_NANO_TIMEOUT;
+    /* Level by default, EV_EOF on the read filter, timespec timeouts; no one-shot (yet). */
+    return POLLEN_CAP_LEVEL | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_NANO_TIMEOUT;
 }
 
 const char *pollen_poller_name(void) {

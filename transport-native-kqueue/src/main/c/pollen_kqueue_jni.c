@@ -80,7 +80,7 @@ static jint register_bsd(JNIEnv *env, const char *prefix) {
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
     return pollen_jni_onload(vm, reserved, "pollen_transport_native_kqueue", "dev/pollen/channel/kqueue/KQueueNative",
-                             register_bsd);
+                             "dev/pollen/channel/kqueue/BsdNative", register_bsd);
 }
 
 JNIEXPORT void JNI_OnUnload(JavaVM *vm, void *reserved) {

@@ -2,7 +2,7 @@
  * The wepoll transport's Linux TEST build: the poller contract answered by the epoll backend,
  * restricted to what the AFD poller on Windows offers, so the Java transport and the whole
  * Netty testsuite run for wepoll on Linux:
- * - level-triggered and one-shot only (POLLEN_CAP_EDGE is not claimed; nothing above asks for it);
+ * - level-triggered and one-shot only, as the AFD poller;
  * - peer write-shutdown reported as READ_CLOSED (AFD_POLL_DISCONNECT);
  * - millisecond timeouts rounded up, as GetQueuedCompletionStatusEx takes them (no epoll_pwait2).
  * It is never shipped: the module writes it to target/test-classes.

@@ -7,7 +7,7 @@
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
     return pollen_jni_onload(vm, reserved, "pollen_transport_native_wepoll", "dev/pollen/channel/wepoll/WepollNative",
-                             NULL);
+                             NULL, NULL);
 }
 
 JNIEXPORT void JNI_OnUnload(JavaVM *vm, void *reserved) {

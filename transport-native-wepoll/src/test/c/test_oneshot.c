@@ -4,7 +4,6 @@
 int main(void) {
     test_start("one-shot re-arm");
     CHECK(pollen_poller_capabilities() & POLLEN_CAP_ONESHOT);
-    CHECK(!(pollen_poller_capabilities() & POLLEN_CAP_EDGE));
     pollen_poller *p;
     pollen_event ev[8];
     pollen_fd a, b;

@@ -37,6 +37,7 @@ static const expected_native expected[] = {
     { SOCKET_CLASS, "sendFile", "(ILio/netty/channel/DefaultFileRegion;JJJ)J" },
     { SOCKET_CLASS, "strerror", "(I)Ljava/lang/String;" },
     { SOCKET_CLASS, "errnoConstants", "()[I" },
+    { SOCKET_CLASS, "contractConstants", "()Ljava/lang/String;" },
     { SOCKET_CLASS, "allocateMemory", "(I)Ljava/nio/ByteBuffer;" },
     { SOCKET_CLASS, "freeMemory", "(Ljava/nio/ByteBuffer;)V" },
     { SOCKET_CLASS, "bufferAddress", "(Ljava/nio/ByteBuffer;)J" },
@@ -153,7 +154,7 @@ void area_registration(void) {
     }
     check("natives are registered only on NativeSocket, WepollNative and NativeDatagram", stray == 0,
           "%d registrations on other classes", stray);
-    check_eq("NativeSocket: 27 natives registered", count_class(SOCKET_CLASS), 27);
+    check_eq("NativeSocket: 28 natives registered", count_class(SOCKET_CLASS), 28);
     check_eq("WepollNative: 6 natives registered", count_class(POLLER_CLASS), 6);
     check_eq("NativeDatagram: 13 natives registered", count_class(DGRAM_CLASS), 13);
 
@@ -214,6 +215,8 @@ void area_registration(void) {
 
     lib.on_unload(fake_vm, NULL);
     check_eq("JNI_OnUnload unregisters WepollNative's natives", fake_jni_unregister_count(POLLER_CLASS), 1);
+    check_eq("JNI_OnUnload unregisters NativeSocket's natives", fake_jni_unregister_count(SOCKET_CLASS), 1);
+    check_eq("JNI_OnUnload unregisters NativeDatagram's natives", fake_jni_unregister_count(DGRAM_CLASS), 1);
     check("after JNI_OnUnload the poller natives are gone",
           fake_jni_native_fn(POLLER_CLASS, "pollerCreate", "(I)J") == NULL, "still registered");
 

@@ -8,54 +8,40 @@ import java.nio.channels.ClosedChannelException;
 
 /**
  * Turns the negative errno returned by every native call into an exception that names the call
- * and the error. The platform's errno values are read from the library once.
+ * and the error. The platform's errno values are read from the library once, into final fields.
  */
 public final class Errors {
-    public static int EAGAIN;
-    public static int EWOULDBLOCK;
-    public static int EINPROGRESS;
-    public static int ECONNREFUSED;
-    public static int ECONNRESET;
-    public static int EPIPE;
-    public static int ENOTCONN;
-    public static int EBADF;
-    public static int ETIMEDOUT;
-    public static int EALREADY;
-    public static int EISCONN;
-    public static int EADDRINUSE;
-    public static int EINVAL;
-    public static int ENOPROTOOPT;
-    public static int EAFNOSUPPORT;
-    public static int ENETUNREACH;
-    public static int EHOSTUNREACH;
-    public static int ENOSYS;
+    /*
+     * The platform's values, read from the library when this class initialises: NativeLibrary.load
+     * initialises it right after the first Pollen library loaded, before anything else uses it.
+     */
+    private static final int[] C = NativeSocket.errnoConstants();
+    public static final int EAGAIN = C[0];
+    public static final int EWOULDBLOCK = C[1];
+    public static final int EINPROGRESS = C[2];
+    public static final int ECONNREFUSED = C[3];
+    public static final int ECONNRESET = C[4];
+    public static final int EPIPE = C[5];
+    public static final int ENOTCONN = C[6];
+    public static final int EBADF = C[7];
+    public static final int ETIMEDOUT = C[8];
+    public static final int EALREADY = C[9];
+    public static final int EISCONN = C[10];
+    public static final int EADDRINUSE = C[11];
+    public static final int EINVAL = C[12];
+    public static final int ENOPROTOOPT = C[13];
+    public static final int EAFNOSUPPORT = C[14];
+    public static final int ENETUNREACH = C[15];
+    public static final int EHOSTUNREACH = C[16];
+    public static final int ENOSYS = C[17];
 
     private static final String[] MESSAGES = new String[512];
 
     private Errors() {
     }
 
-    /** Called once by a transport right after its library loaded. */
+    /** Called by the loader right after a library loaded: initialises this class, then reads the messages. */
     static synchronized void init() {
-        int[] c = NativeSocket.errnoConstants();
-        EAGAIN = c[0];
-        EWOULDBLOCK = c[1];
-        EINPROGRESS = c[2];
-        ECONNREFUSED = c[3];
-        ECONNRESET = c[4];
-        EPIPE = c[5];
-        ENOTCONN = c[6];
-        EBADF = c[7];
-        ETIMEDOUT = c[8];
-        EALREADY = c[9];
-        EISCONN = c[10];
-        EADDRINUSE = c[11];
-        EINVAL = c[12];
-        ENOPROTOOPT = c[13];
-        EAFNOSUPPORT = c[14];
-        ENETUNREACH = c[15];
-        EHOSTUNREACH = c[16];
-        ENOSYS = c[17];
         for (int i = 1; i < MESSAGES.length; i++) {
             MESSAGES[i] = NativeSocket.strerror(i);
         }

@@ -75,6 +75,7 @@ public final class NativeLibrary {
             throw e;
         }
         Errors.init();
+        Contract.check(System.mapLibraryName(name), NativeSocket.contractConstants());
     }
 
     /**

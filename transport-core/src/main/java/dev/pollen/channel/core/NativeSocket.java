@@ -55,6 +55,9 @@ final class NativeSocket {
 
     static native int[] errnoConstants();
 
+    /** The library's side of every constant Java writes down again, "NAME=value" per line (see {@link Contract}). */
+    static native String contractConstants();
+
     /** Zeroed native memory of {@code size} bytes as a direct buffer, or null when out of memory. */
     static native java.nio.ByteBuffer allocateMemory(int size);
 

@@ -36,7 +36,10 @@ public abstract class PollenIoHandler implements IoHandler {
 
     /** Netty 4.2.5+ lets a handler report its active I/O time (for auto-scaling); older 4.2 releases do not. */
     private static final boolean ACTIVE_IO_TIME = hasActiveIoTimeApi();
+    /** The layout of pollen_event (checked against the library by {@link Contract}). */
     static final int EVENT_SIZE = 16;
+    static final int EVENT_TOKEN = 0;
+    static final int EVENT_READY = 8;
     private static final int INITIAL_EVENTS = 4096;
     private static final int MAX_EVENTS = 1 << 20;
     private static final int AWAKE = 1;
@@ -259,8 +262,8 @@ public abstract class PollenIoHandler implements IoHandler {
         ByteBuffer ev = events;
         for (int i = 0; i < n; i++) {
             int off = i * EVENT_SIZE;
-            long token = ev.getLong(off);
-            int ready = ev.getInt(off + 8);
+            long token = ev.getLong(off + EVENT_TOKEN);
+            int ready = ev.getInt(off + EVENT_READY);
             int slot = (int) token;
             PollenIoRegistration reg = slot >= 0 && slot < table.length ? table[slot] : null;
             if (reg == null || reg.token != token) {

@@ -12,7 +12,6 @@ public interface PollerBackend {
 
     int CAP_LEVEL = 0x1;
     int CAP_ONESHOT = 0x2;
-    int CAP_EDGE = 0x4;
     int CAP_READ_CLOSED = 0x8;
     int CAP_NANO_TIMEOUT = 0x10;
     /** Closing a descriptor nothing else holds ends its registration: no DEL is needed first. */

@@ -39,8 +39,7 @@ class KQueueLoadingTest {
         KQueue.ensureAvailability();
         assertEquals(LINUX, KQueue.isEmulated());
         int caps = KQueue.capabilities();
-        int expected = PollerBackend.CAP_LEVEL | PollerBackend.CAP_EDGE
-                | PollerBackend.CAP_READ_CLOSED | PollerBackend.CAP_NANO_TIMEOUT;
+        int expected = PollerBackend.CAP_LEVEL | PollerBackend.CAP_READ_CLOSED | PollerBackend.CAP_NANO_TIMEOUT;
         assertEquals(expected, caps);
         assertTrue(KQueue.isNanosecondTimeoutSupported());
         assertEquals("kqueue", KQueueNative.INSTANCE.name());
