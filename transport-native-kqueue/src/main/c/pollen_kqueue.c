@@ -470,8 +470,18 @@ int pollen_poller_close(pollen_poller *p) {
     if (p == NULL) {
         return -EINVAL;
     }
-    if (p->kq >= 0 && close(p->kq) < 0) {
-        rc = neg_errno();
+    if (p->kq >= 0) {
+        /*
+         * The wake-up knote goes first: a kqueue that keeps user events in descriptors of their own
+         * (the Linux emulation's eventfd) releases them now rather than whenever it notices the
+         * close. A failure changes nothing: close() drops every knote anyway.
+         */
+        struct kevent wake;
+        EV_SET(&wake, WAKE_IDENT, EVFILT_USER, EV_DELETE, 0, 0, to_udata(WAKE_UDATA));
+        (void) kevent(p->kq, &wake, 1, NULL, 0, NULL);
+        if (close(p->kq) < 0) {
+            rc = neg_errno();
+        }
     }
     free(p->events);
     free(p->changes);

@@ -77,6 +77,12 @@ public final class PollenTransports {
             "wepoll", WepollTransportPermutation::new);
 
     private static PollenTransportPermutation selected;
+
+    /** The transport under test ({@value #PROPERTY}) through Pollen's selection API. */
+    public static dev.pollen.transport.Transport transport() {
+        current(); // fails with the reason if the property is wrong or the library does not load
+        return dev.pollen.transport.Transport.require(System.getProperty(PROPERTY));
+    }
     private static RuntimeException selectionFailure;
 
     private PollenTransports() {

@@ -2,6 +2,7 @@ package dev.pollen.testsuite.loop;
 
 import dev.pollen.channel.core.AbstractPollenChannel;
 import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -45,10 +46,10 @@ class PollenFdReuseTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        clientGroup = LoopTestSupport.newGroup(1);
-        serverGroup = LoopTestSupport.newGroup(1);
+        clientGroup = TransportTestSupport.newGroup(PollenTransports.transport(), 1);
+        serverGroup = TransportTestSupport.newGroup(PollenTransports.transport(), 1);
         loop = clientGroup.next();
-        server = LoopTestSupport.echoServer(serverGroup);
+        server = TransportTestSupport.echoServer(PollenTransports.transport(), serverGroup);
     }
 
     @AfterEach
@@ -56,7 +57,7 @@ class PollenFdReuseTest {
         if (server != null) {
             server.close().sync();
         }
-        LoopTestSupport.shutdown(clientGroup, serverGroup);
+        TransportTestSupport.shutdown(clientGroup, serverGroup);
     }
 
     /** Counts every inbound event (channelInactive/Unregistered aside) reaching a closed channel's pipeline. */
@@ -122,7 +123,7 @@ class PollenFdReuseTest {
     }
 
     private static byte[] echo(Channel ch, String text) throws Exception {
-        LoopTestSupport.Collector collector = new LoopTestSupport.Collector(text.length());
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(text.length());
         ch.pipeline().addLast(collector);
         try {
             ch.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII)).sync();
@@ -144,10 +145,10 @@ class PollenFdReuseTest {
             // Netty deregisters in a task queued by close; once it ran the loop holds nothing.
             assertTrue(watcher.unregistered.await(10, TimeUnit.SECONDS));
             assertFalse(old.isRegistered());
-            assertEquals(0, LoopTestSupport.registrations(loop));
+            assertEquals(0, TransportTestSupport.registrations(loop));
 
             // socket(2) hands out the lowest free descriptor: normally the one just closed.
-            AbstractPollenChannel fresh = LoopTestSupport.newSocketChannel();
+            AbstractPollenChannel fresh = (AbstractPollenChannel) TransportTestSupport.newSocketChannel(PollenTransports.transport());
             if (fresh.fd() != fd) {
                 // Another thread took it meanwhile; try again.
                 fresh.unsafe().closeForcibly();
@@ -159,7 +160,7 @@ class PollenFdReuseTest {
             loop.register(fresh).sync();
             fresh.connect(server.localAddress()).sync();
             assertEquals(fd, fresh.fd());
-            assertEquals(1, LoopTestSupport.registrations(loop), "only the new channel is registered");
+            assertEquals(1, TransportTestSupport.registrations(loop), "only the new channel is registered");
             for (int i = 0; i < 10; i++) {
                 String text = "round " + i;
                 assertEquals(text, new String(echo(fresh, text), StandardCharsets.US_ASCII));
@@ -169,7 +170,7 @@ class PollenFdReuseTest {
             assertFalse(old.isOpen());
             fresh.close().sync();
             assertEquals(0, freshWatcher.eventsAfterClose.get());
-            assertEquals(0, LoopTestSupport.registrations(loop));
+            assertEquals(0, TransportTestSupport.registrations(loop));
         }
         assertTrue(reused > 0, "never got the same descriptor back");
     }
@@ -211,7 +212,7 @@ class PollenFdReuseTest {
                     victim.set(other);
                     victimFd.set(((AbstractPollenChannel) other).fd());
                     other.close();
-                    AbstractPollenChannel b = LoopTestSupport.newSocketChannel();
+                    AbstractPollenChannel b = (AbstractPollenChannel) TransportTestSupport.newSocketChannel(PollenTransports.transport());
                     b.pipeline().addLast(new ChannelInboundHandlerAdapter());
                     replacement.set(b);
                     ctx.channel().eventLoop().register(b);
@@ -232,7 +233,7 @@ class PollenFdReuseTest {
             pair.add(x);
             pair.add(a);
             try {
-                long staleBefore = LoopTestSupport.staleEvents(loop);
+                long staleBefore = TransportTestSupport.staleEvents(loop);
                 // Hold the loop so both become readable before its next wait.
                 CountDownLatch held = new CountDownLatch(1);
                 CountDownLatch release = new CountDownLatch(1);
@@ -262,12 +263,12 @@ class PollenFdReuseTest {
                 assertNotNull(closed);
                 assertTrue(closed.closeFuture().await(10, TimeUnit.SECONDS));
                 AbstractPollenChannel b = replacement.get();
-                long stale = LoopTestSupport.staleEvents(loop) - staleBefore;
+                long stale = TransportTestSupport.staleEvents(loop) - staleBefore;
                 assertEquals(1, stale, "the closed channel's fetched event was not dropped as stale"
                         + " (victim fd " + victimFd.get() + ", replacement fd " + b.fd() + ")");
                 assertEquals(0, readsOnVictim.get(), "data delivered to a closed channel");
                 // The survivor and the replacement are the loop's only registrations, and both work.
-                assertEquals(2, LoopTestSupport.registrations(loop));
+                assertEquals(2, TransportTestSupport.registrations(loop));
                 assertEquals("after", new String(echo(b, "after"), StandardCharsets.US_ASCII));
                 b.close().sync();
             } finally {
@@ -276,7 +277,7 @@ class PollenFdReuseTest {
                 xPeer.close();
                 aPeer.close();
             }
-            assertEquals(0, LoopTestSupport.registrations(loop));
+            assertEquals(0, TransportTestSupport.registrations(loop));
         }
     }
 
@@ -300,11 +301,11 @@ class PollenFdReuseTest {
                                 }
                             });
                         } else {
-                            ch.pipeline().addLast(new LoopTestSupport.EchoHandler());
+                            ch.pipeline().addLast(new TransportTestSupport.EchoHandler());
                         }
                     }
                 })
-                .bind(LoopTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         try {
             Bootstrap b = new Bootstrap().group(loop).channel(PollenTransports.current().socketChannelClass())
                     .handler(new Sharable());
@@ -320,10 +321,10 @@ class PollenFdReuseTest {
                     ch.close().sync();
                 }
             }
-            assertEquals(0, LoopTestSupport.registrations(loop), "client registrations leaked");
+            assertEquals(0, TransportTestSupport.registrations(loop), "client registrations leaked");
             assertTrue(childrenClosed.await(10, TimeUnit.SECONDS), "accepted channels not all closed");
             // Only the two listeners remain on the server loop.
-            assertEquals(2, LoopTestSupport.awaitRegistrations(serverLoop, 2), "server registrations leaked");
+            assertEquals(2, TransportTestSupport.awaitRegistrations(serverLoop, 2), "server registrations leaked");
 
             // Refused connects leave nothing behind either.
             InetSocketAddress closed = (InetSocketAddress) closingServer.localAddress();
@@ -333,7 +334,7 @@ class PollenFdReuseTest {
                 assertFalse(f.isSuccess());
                 assertTrue(f.channel().closeFuture().await(10, TimeUnit.SECONDS));
             }
-            assertEquals(0, LoopTestSupport.awaitRegistrations(loop, 0), "refused connects leaked registrations");
+            assertEquals(0, TransportTestSupport.awaitRegistrations(loop, 0), "refused connects leaked registrations");
         } finally {
             closingServer.close().sync();
         }
@@ -345,10 +346,10 @@ class PollenFdReuseTest {
         for (int i = 0; i < 100; i++) {
             channels.add(connect(new ChannelInboundHandlerAdapter()));
         }
-        assertEquals(100, LoopTestSupport.registrations(loop));
+        assertEquals(100, TransportTestSupport.registrations(loop));
         // Close them all in one loop task, then reuse their slots and descriptors at once.
         List<Channel> fresh = new ArrayList<>();
-        LoopTestSupport.onLoop(loop, () -> {
+        TransportTestSupport.onLoop(loop, () -> {
             for (Channel c : channels) {
                 c.close();
             }
@@ -357,7 +358,7 @@ class PollenFdReuseTest {
         for (int i = 0; i < 100; i++) {
             fresh.add(connect(new ChannelInboundHandlerAdapter()));
         }
-        assertEquals(100, LoopTestSupport.registrations(loop));
+        assertEquals(100, TransportTestSupport.registrations(loop));
         for (Channel c : fresh) {
             assertEquals("ok", new String(echo(c, "ok"), StandardCharsets.US_ASCII));
         }
@@ -367,6 +368,6 @@ class PollenFdReuseTest {
         for (Channel c : channels) {
             assertFalse(c.isOpen());
         }
-        assertEquals(0, LoopTestSupport.registrations(loop));
+        assertEquals(0, TransportTestSupport.registrations(loop));
     }
 }

@@ -1,11 +1,8 @@
 package dev.pollen.testsuite.loop;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.pollen.channel.core.PollenIoHandler;
 import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -26,6 +23,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -60,7 +61,7 @@ class PollenLoopResilienceTest {
 
     @AfterEach
     void tearDown() {
-        LoopTestSupport.shutdown(groups.toArray(new EventLoopGroup[0]));
+        TransportTestSupport.shutdown(groups.toArray(new EventLoopGroup[0]));
         assertTrue(uncaught.isEmpty(), "uncaught on a loop thread: " + uncaught);
     }
 
@@ -83,9 +84,9 @@ class PollenLoopResilienceTest {
     @Test
     void aWaitThatFillsTheEventBufferGrowsItAndEveryChannelKeepsWorking() throws Exception {
         EventLoopGroup group = group(1, 4);
-        Channel server = LoopTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(PollenTransports.transport(), group);
         EventLoop loop = server.eventLoop();
-        assertEquals(4, LoopTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCapacity()));
+        assertEquals(4, TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCapacity()));
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         List<Socket> clients = new ArrayList<>();
         try {
@@ -105,15 +106,15 @@ class PollenLoopResilienceTest {
                             "round " + round + ", client " + i);
                 }
             }
-            int capacity = LoopTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCapacity());
+            int capacity = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCapacity());
             assertTrue(capacity >= 8, "the event buffer never grew: " + capacity);
-            assertEquals(65, LoopTestSupport.registrations(loop), "the listener and 64 connections");
+            assertEquals(65, TransportTestSupport.registrations(loop), "the listener and 64 connections");
         } finally {
             for (Socket s : clients) {
                 s.close();
             }
         }
-        assertEquals(1, LoopTestSupport.awaitRegistrations(loop, 1), "the closed connections leave the loop");
+        assertEquals(1, TransportTestSupport.awaitRegistrations(loop, 1), "the closed connections leave the loop");
     }
 
     @Test
@@ -124,13 +125,13 @@ class PollenLoopResilienceTest {
         root.addAppender(appender);
         try {
             EventLoopGroup group = group(2, 2);
-            Channel server = LoopTestSupport.echoServer(group);
+            Channel server = TransportTestSupport.echoServer(PollenTransports.transport(), group);
             // Traffic that makes a loop allocate everything it owns: a grown event buffer, the iovec
             // array (gathering writes), the scratch buffer (heap buffers) and, where the transport has
             // UDP, the datagram arrays.
             List<Channel> clients = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                LoopTestSupport.Collector collector = new LoopTestSupport.Collector(3 * 70_000);
+                TransportTestSupport.Collector collector = new TransportTestSupport.Collector(3 * 70_000);
                 Channel client = new Bootstrap().group(group).channel(PollenTransports.current().socketChannelClass())
                         .handler(collector).connect(server.localAddress()).sync().channel();
                 client.write(Unpooled.wrappedBuffer(new byte[70_000]));
@@ -253,7 +254,7 @@ class PollenLoopResilienceTest {
         Channel server = new ServerBootstrap().group(group).channel(PollenTransports.current().serverSocketChannelClass())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new HalfClosingEcho())
-                .bind(LoopTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         int connections = 64;
         int size = 1 << 20;
         List<byte[]> sent = new ArrayList<>();
@@ -299,8 +300,8 @@ class PollenLoopResilienceTest {
         int left = 0;
         for (EventLoopGroup g : groups) {
             for (io.netty.util.concurrent.EventExecutor e : g) {
-                left += e == serverLoop ? LoopTestSupport.awaitRegistrations((EventLoop) e, 1) - 1
-                        : LoopTestSupport.awaitRegistrations((EventLoop) e, 0);
+                left += e == serverLoop ? TransportTestSupport.awaitRegistrations((EventLoop) e, 1) - 1
+                        : TransportTestSupport.awaitRegistrations((EventLoop) e, 0);
             }
         }
         assertEquals(0, left, "channels still registered after both sides closed");
@@ -309,7 +310,7 @@ class PollenLoopResilienceTest {
     @Test
     void thousandsOfResetConnectionsLeaveTheServerWorking() throws Exception {
         EventLoopGroup group = group(1, 0);
-        Channel server = LoopTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(PollenTransports.transport(), group);
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         int storm = 2000;
         int batch = 200;
@@ -328,7 +329,7 @@ class PollenLoopResilienceTest {
                 s.close(); // SO_LINGER 0: a reset, not a FIN
             }
         }
-        assertEquals(1, LoopTestSupport.awaitRegistrations(server.eventLoop(), 1),
+        assertEquals(1, TransportTestSupport.awaitRegistrations(server.eventLoop(), 1),
                 "every reset connection left the loop");
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));

@@ -1,5 +1,7 @@
 package dev.pollen.testsuite.loop;
 
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -33,10 +35,10 @@ class PollenManyConnectionsTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void tenThousandConnectionsReturnEveryDescriptorAfterTheClientsClose() throws Exception {
-        EventLoopGroup group = LoopTestSupport.newGroup(1);
+        EventLoopGroup group = TransportTestSupport.newGroup(PollenTransports.transport(), 1);
         Process child = null;
         try {
-            Channel server = LoopTestSupport.echoServer(group);
+            Channel server = TransportTestSupport.echoServer(PollenTransports.transport(), group);
             EventLoop loop = server.eventLoop();
             long before = openDescriptors();
 
@@ -47,7 +49,7 @@ class PollenManyConnectionsTest {
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
             assertEquals("OPEN " + CONNECTIONS, out.readLine(), "the clients connected and were echoed");
-            assertEquals(CONNECTIONS + 1, LoopTestSupport.awaitRegistrations(loop, CONNECTIONS + 1),
+            assertEquals(CONNECTIONS + 1, TransportTestSupport.awaitRegistrations(loop, CONNECTIONS + 1),
                     "the listener and every connection");
             long open = openDescriptors();
             assertTrue(open >= before + CONNECTIONS, "descriptors while connected: " + open + ", before: " + before);
@@ -61,17 +63,17 @@ class PollenManyConnectionsTest {
             child.getInputStream().close();
             child.getOutputStream().close();
 
-            assertEquals(1, LoopTestSupport.awaitRegistrations(loop, 1), "only the listener is left");
+            assertEquals(1, TransportTestSupport.awaitRegistrations(loop, 1), "only the listener is left");
             long after = awaitDescriptorsAtMost(before);
             assertTrue(after <= before, "descriptors after the clients closed: " + after + ", before: " + before);
-            int capacity = LoopTestSupport.onLoop(loop, () -> dev.pollen.channel.core.PollenIoHandler.current()
+            int capacity = TransportTestSupport.onLoop(loop, () -> dev.pollen.channel.core.PollenIoHandler.current()
                     .eventCapacity());
             assertTrue(capacity > 4096, "a wait filled the default event buffer, which grew: " + capacity);
         } finally {
             if (child != null) {
                 child.destroyForcibly();
             }
-            LoopTestSupport.shutdown(group);
+            TransportTestSupport.shutdown(group);
         }
     }
 

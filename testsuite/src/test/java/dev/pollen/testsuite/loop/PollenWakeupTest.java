@@ -1,7 +1,8 @@
 package dev.pollen.testsuite.loop;
 
-import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -36,13 +37,13 @@ class PollenWakeupTest {
 
     @BeforeEach
     void setUp() {
-        group = LoopTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(PollenTransports.transport(), 1);
         loop = group.next();
     }
 
     @AfterEach
     void tearDown() {
-        LoopTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     /** Ping-pongs 16 KiB messages through an echo server on the same loop until stopped. */
@@ -97,12 +98,12 @@ class PollenWakeupTest {
 
     @Test
     void manyThreadsSubmittingUnderEchoLoad() throws Exception {
-        Channel server = LoopTestSupport.echoServer(loop);
+        Channel server = TransportTestSupport.echoServer(PollenTransports.transport(), loop);
         PingPong pingPong = new PingPong();
         Channel client = new Bootstrap().group(loop).channel(PollenTransports.current().socketChannelClass()).handler(pingPong)
                 .connect(server.localAddress()).sync().channel();
         try {
-            long wakeupsBefore = LoopTestSupport.wakeups(loop);
+            long wakeupsBefore = TransportTestSupport.wakeups(loop);
             LongAdder executeCalls = new LongAdder();
             AtomicInteger ran = new AtomicInteger();
             CountDownLatch allRan = new CountDownLatch(THREADS * TASKS_PER_THREAD);
@@ -167,7 +168,7 @@ class PollenWakeupTest {
             assertTrue(echoed > 0, "no echo traffic ran alongside");
 
             // The read below is one more execute call.
-            long wakeups = LoopTestSupport.wakeups(loop) - wakeupsBefore;
+            long wakeups = TransportTestSupport.wakeups(loop) - wakeupsBefore;
             assertTrue(wakeups <= executeCalls.sum() + 1,
                     "more wake-ups (" + wakeups + ") than execute calls (" + executeCalls.sum() + ")");
         } finally {
@@ -178,7 +179,7 @@ class PollenWakeupTest {
 
     @Test
     void aSleepingLoopIsWokenAndWakeUpsAreCounted() throws Exception {
-        long before = LoopTestSupport.wakeups(loop);
+        long before = TransportTestSupport.wakeups(loop);
         // The read above is an execute call too: its wake-up may be counted just after it read.
         long executes = 1;
         // Each round lets the loop go idle (it then sleeps in its poller for up to a second) and
@@ -190,7 +191,7 @@ class PollenWakeupTest {
             executes++;
             assertTrue(ran.await(10, TimeUnit.SECONDS), "task " + i + " never ran");
         }
-        long wakeups = LoopTestSupport.wakeups(loop) - before;
+        long wakeups = TransportTestSupport.wakeups(loop) - before;
         executes++;
         assertTrue(wakeups > 0, "a sleeping loop was never woken through the poller");
         assertTrue(wakeups <= executes, wakeups + " wake-ups for " + executes + " execute calls");
@@ -198,7 +199,7 @@ class PollenWakeupTest {
 
     @Test
     void tasksFromTheLoopItselfNeverWriteWakeUps() throws Exception {
-        long[] delta = LoopTestSupport.onLoop(loop, () -> {
+        long[] delta = TransportTestSupport.onLoop(loop, () -> {
             PollenIoHandler h = PollenIoHandler.current();
             long before = h.wakeupCount();
             for (int i = 0; i < 1000; i++) {
@@ -214,13 +215,13 @@ class PollenWakeupTest {
     void scheduledTasksNeverFireEarlyAndTheLoopDoesNotSpin() throws Exception {
         long[] delays = {50_000L, 999_999L, 1_000_001L, 1_500_000L, 3_200_000L, 20_000_000L};
         for (long delay : delays) {
-            long waitsBefore = LoopTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
+            long waitsBefore = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
             long start = System.nanoTime();
             CompletableFuture<Long> fired = new CompletableFuture<>();
             loop.schedule(() -> fired.complete(System.nanoTime() - start), delay, TimeUnit.NANOSECONDS);
             long elapsed = fired.get(10, TimeUnit.SECONDS);
             assertTrue(elapsed >= delay, "fired after " + elapsed + " ns, asked " + delay);
-            long waits = LoopTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount()) - waitsBefore;
+            long waits = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount()) - waitsBefore;
             // An idle loop waiting for one timer needs a handful of waits; timeouts rounded down to
             // zero would spin through thousands.
             assertTrue(waits < 200, waits + " waits for one " + delay + " ns timer: the loop spun");

@@ -1,6 +1,7 @@
 package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -23,8 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.pollen.channel.epoll.EpollTestSupport.ANY_LOOPBACK_PORT;
-import static dev.pollen.channel.epoll.EpollTestSupport.onLoop;
+import static dev.pollen.testsupport.TransportTestSupport.ANY_LOOPBACK_PORT;
+import static dev.pollen.testsupport.TransportTestSupport.onLoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,13 +41,13 @@ class EpollAcceptedConnectionTest {
 
     @BeforeAll
     static void setUp() {
-        serverGroup = EpollTestSupport.newGroup(1);
-        clientGroup = EpollTestSupport.newGroup(1);
+        serverGroup = TransportTestSupport.newGroup(new EpollTransport(), 1);
+        clientGroup = TransportTestSupport.newGroup(new EpollTransport(), 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(serverGroup, clientGroup);
+        TransportTestSupport.shutdown(serverGroup, clientGroup);
     }
 
     @Test
@@ -141,7 +142,7 @@ class EpollAcceptedConnectionTest {
             client.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
             assertEquals(text, answer.get(10, TimeUnit.SECONDS));
             closed.get(10, TimeUnit.SECONDS);
-            assertEquals(1, EpollTestSupport.awaitRegistrations(loop, 1), "only the listener is left");
+            assertEquals(1, TransportTestSupport.awaitRegistrations(loop, 1), "only the listener is left");
         }
         long calls = onLoop(loop, () -> PollenIoHandler.current().ctlCount()) - before;
         server.close().sync();

@@ -1,6 +1,7 @@
 package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -41,19 +42,19 @@ class EpollBusyWaitTest {
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     private static PollenIoHandler handler(EventLoop loop) throws Exception {
-        return EpollTestSupport.onLoop(loop, PollenIoHandler::current);
+        return TransportTestSupport.onLoop(loop, PollenIoHandler::current);
     }
 
     @Test
     void echoes() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
         byte[] data = new byte[256 * 1024];
         new Random(7).nextBytes(data);
-        EpollTestSupport.Collector collector = new EpollTestSupport.Collector(data.length);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(data.length);
         Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
                 .option(EpollChannelOption.SO_BUSY_POLL, 50)
                 .handler(collector)
@@ -109,7 +110,7 @@ class EpollBusyWaitTest {
         PollenIoHandler h = handler(loop);
         assertNotNull(h);
         assertTrue(h instanceof EpollIoHandler, String.valueOf(h));
-        long before = EpollTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
+        long before = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
         // No task and no I/O is given to the loop while we watch: a sleeping loop would stay put,
         // a busy-waiting one keeps polling. (Racy read of a loop-thread counter: only growth matters.)
         long seen = before;
@@ -118,13 +119,13 @@ class EpollBusyWaitTest {
             seen = h.waitCount();
         }
         assertTrue(seen >= before + 1000, "the loop stopped polling: " + before + " -> " + seen);
-        long after = EpollTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
+        long after = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
         assertTrue(after > before);
 
         // Tasks from other threads never had to wake the loop: it was never asleep.
         for (int i = 0; i < 100; i++) {
             loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
         }
-        assertEquals(0, EpollTestSupport.wakeups(loop), "a busy-waiting loop was woken: " + h);
+        assertEquals(0, TransportTestSupport.wakeups(loop), "a busy-waiting loop was woken: " + h);
     }
 }

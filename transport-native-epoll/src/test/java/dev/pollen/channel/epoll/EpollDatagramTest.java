@@ -2,6 +2,7 @@ package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.PollenChannelOption;
 import dev.pollen.channel.core.SegmentedDatagramPacket;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -58,12 +59,12 @@ class EpollDatagramTest {
     @BeforeAll
     static void start() {
         Epoll.ensureAvailability();
-        group = EpollTestSupport.newGroup(2);
+        group = TransportTestSupport.newGroup(new EpollTransport(), 2);
     }
 
     @AfterAll
     static void stop() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     /** One received datagram, copied out (the buffer is released at once). */

@@ -4,6 +4,7 @@ import dev.pollen.channel.core.AbstractNamespaceAddress;
 import dev.pollen.channel.core.DomainDatagramPacket;
 import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeIoException;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -43,12 +44,12 @@ class EpollDomainDatagramTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     /** "payload from sender" strings, buffers released. */

@@ -1,5 +1,6 @@
 package dev.pollen.channel.epoll;
 
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -42,12 +43,12 @@ class EpollErrorsTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     /** A socket address of no supported family. */
@@ -75,7 +76,7 @@ class EpollErrorsTest {
 
     private static InetSocketAddress closedPort() throws InterruptedException {
         Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter()).bind(EpollTestSupport.ANY_LOOPBACK_PORT)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(TransportTestSupport.ANY_LOOPBACK_PORT)
                 .sync().channel();
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         server.close().sync();
@@ -133,7 +134,7 @@ class EpollErrorsTest {
         } finally {
             ch.close().sync();
         }
-        assertEquals(0, EpollTestSupport.awaitRegistrations(loop, 0), "refused channel left registered");
+        assertEquals(0, TransportTestSupport.awaitRegistrations(loop, 0), "refused channel left registered");
     }
 
     @Test
@@ -176,7 +177,7 @@ class EpollErrorsTest {
 
     @Test
     void writeErrorsFailTheFuture() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
         Channel ch = client().connect(server.localAddress()).sync().channel();
         try {
             // Neither ByteBuf nor FileRegion.
@@ -190,7 +191,7 @@ class EpollErrorsTest {
             assertInstanceOf(IllegalReferenceCountException.class, await(ch.writeAndFlush(heap)));
 
             // The channel survived both and still echoes.
-            EpollTestSupport.Collector collector = new EpollTestSupport.Collector(4);
+            TransportTestSupport.Collector collector = new TransportTestSupport.Collector(4);
             ch.pipeline().addLast(collector);
             ch.writeAndFlush(Unpooled.copiedBuffer("ping", StandardCharsets.US_ASCII)).sync();
             assertEquals("ping", new String(collector.done.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
@@ -214,7 +215,7 @@ class EpollErrorsTest {
 
     @Test
     void serverChannelRefusesWritesAndConnects() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
         try {
             ByteBuf buf = Unpooled.directBuffer(1).writeByte(1);
             assertInstanceOf(UnsupportedOperationException.class, await(server.writeAndFlush(buf)));
@@ -229,7 +230,7 @@ class EpollErrorsTest {
 
     @Test
     void connectingTwiceFails() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
         Channel ch = client().connect(server.localAddress()).sync().channel();
         try {
             Throwable cause = await(ch.connect(server.localAddress()));
@@ -251,10 +252,10 @@ class EpollErrorsTest {
                 .option(ChannelOption.SO_BACKLOG, 1)
                 .option(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInboundHandlerAdapter())
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         List<Channel> fillers = new ArrayList<>();
         EventLoop loop = group.next();
-        int baseline = EpollTestSupport.registrations(loop);
+        int baseline = TransportTestSupport.registrations(loop);
         try {
             Throwable timeout = null;
             Channel timedOut = null;
@@ -284,7 +285,7 @@ class EpollErrorsTest {
             assertFalse(first.isDone(), "connect completed although the backlog is full");
             assertTrue(first.cancel(false));
             assertTrue(pending.closeFuture().await(10, TimeUnit.SECONDS), "cancelled connect left the channel open");
-            assertEquals(baseline + fillers.size(), EpollTestSupport.awaitRegistrations(loop, baseline + fillers.size()),
+            assertEquals(baseline + fillers.size(), TransportTestSupport.awaitRegistrations(loop, baseline + fillers.size()),
                     "timed-out or cancelled connects left registrations behind");
         } finally {
             for (Channel c : fillers) {
@@ -306,7 +307,7 @@ class EpollErrorsTest {
                 .option(ChannelOption.SO_BACKLOG, 1)
                 .option(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInboundHandlerAdapter())
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         List<Channel> fillers = new ArrayList<>();
         try {

@@ -2,6 +2,7 @@ package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.IntegerSocketOption;
 import dev.pollen.channel.core.RawSocketOption;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -66,12 +67,12 @@ class EpollLinuxOptionsTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     private static <T> void roundTrip(ChannelConfig config, ChannelOption<T> option, T value) {
@@ -120,7 +121,7 @@ class EpollLinuxOptionsTest {
                         accepted.complete(ctx.channel());
                     }
                 })
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(server.localAddress()).sync().channel();
@@ -269,7 +270,7 @@ class EpollLinuxOptionsTest {
                         accepted.complete(ctx.channel());
                     }
                 })
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         Channel client = null;
         Channel child = null;
         try {
@@ -331,7 +332,7 @@ class EpollLinuxOptionsTest {
         if (option != null) {
             b.option(option, value);
         }
-        return b.bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+        return b.bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
     }
 
     /** Reads from the queue until {@code expected} characters have arrived. */
@@ -470,12 +471,12 @@ class EpollLinuxOptionsTest {
     void md5SignaturesGateConnections() throws Exception {
         Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .option(EpollChannelOption.TCP_MD5SIG, md5("pollen-secret"))
-                .childHandler(new EpollTestSupport.EchoHandler())
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .childHandler(new TransportTestSupport.EchoHandler())
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         Channel good = null;
         try {
             // Same key: connects and echoes.
-            EpollTestSupport.Collector collector = new EpollTestSupport.Collector(5);
+            TransportTestSupport.Collector collector = new TransportTestSupport.Collector(5);
             good = new Bootstrap().group(group).channel(EpollSocketChannel.class)
                     .option(EpollChannelOption.TCP_MD5SIG, md5("pollen-secret"))
                     .handler(collector)
@@ -555,13 +556,13 @@ class EpollLinuxOptionsTest {
     /** With IP_BIND_ADDRESS_NO_PORT the port of a bind to port 0 is chosen only at connect. */
     @Test
     void bindAddressNoPortDefersThePortToConnect() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
         EpollSocketChannel ch = new EpollSocketChannel();
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
         try {
             assertTrue(ch.config().setOption(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true));
             group.next().register(ch).sync();
-            ch.bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync();
+            ch.bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync();
             InetSocketAddress bound = ch.localAddress();
             assertNotNull(bound);
             assertEquals(InetAddress.getByName("127.0.0.1"), bound.getAddress());
@@ -587,7 +588,7 @@ class EpollLinuxOptionsTest {
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
         try {
             group.next().register(ch).sync();
-            ch.bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync();
+            ch.bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync();
             assertTrue(ch.localAddress().getPort() > 0);
         } finally {
             close(ch);

@@ -2,6 +2,7 @@ package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.NativeLibrary;
 import dev.pollen.channel.core.PollerBackend;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -90,11 +91,11 @@ class EpollLoadingTest {
         assertNotEquals(0, caps & PollerBackend.CAP_READ_CLOSED, "epoll reports EPOLLRDHUP");
         assertEquals((caps & PollerBackend.CAP_NANO_TIMEOUT) != 0, Epoll.isNanosecondTimeoutSupported());
 
-        EventLoopGroup group = EpollTestSupport.newGroup(2);
+        EventLoopGroup group = TransportTestSupport.newGroup(new EpollTransport(), 2);
         try {
             assertEquals(Integer.valueOf(7), group.next().submit(() -> 7).get(10, TimeUnit.SECONDS));
-            Channel server = EpollTestSupport.echoServer(group);
-            EpollTestSupport.Collector collector = new EpollTestSupport.Collector(5);
+            Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
+            TransportTestSupport.Collector collector = new TransportTestSupport.Collector(5);
             Channel client = new io.netty.bootstrap.Bootstrap().group(group).channel(EpollSocketChannel.class)
                     .handler(collector).connect(server.localAddress()).sync().channel();
             client.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII)).sync();
@@ -102,7 +103,7 @@ class EpollLoadingTest {
             client.close().sync();
             server.close().sync();
         } finally {
-            EpollTestSupport.shutdown(group);
+            TransportTestSupport.shutdown(group);
         }
     }
 

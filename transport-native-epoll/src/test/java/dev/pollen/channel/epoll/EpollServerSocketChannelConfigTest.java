@@ -1,6 +1,7 @@
 package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.PollenServerSocketChannelConfig;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -39,12 +40,12 @@ class EpollServerSocketChannelConfigTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     private static <T> void roundTrip(ChannelConfig config, ChannelOption<T> option, T value) {
@@ -147,7 +148,7 @@ class EpollServerSocketChannelConfigTest {
                 .option(SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .childHandler(new ChannelInboundHandlerAdapter())
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         try {
             ChannelConfig c = server.config();
             assertEquals(64, c.getOption(SO_BACKLOG));
@@ -180,7 +181,7 @@ class EpollServerSocketChannelConfigTest {
     void reusePortLetsTwoListenersShareAPort() throws Exception {
         Set<Channel> parents = ConcurrentHashMap.newKeySet();
         CountDownLatch latch = new CountDownLatch(20);
-        ChannelFuture first = bind(EpollTestSupport.ANY_LOOPBACK_PORT, true, parents, latch);
+        ChannelFuture first = bind(TransportTestSupport.ANY_LOOPBACK_PORT, true, parents, latch);
         assertTrue(first.isSuccess(), String.valueOf(first.cause()));
         InetSocketAddress address = (InetSocketAddress) first.channel().localAddress();
         ChannelFuture second = bind(address, true, parents, latch);
@@ -208,7 +209,7 @@ class EpollServerSocketChannelConfigTest {
     void withoutReusePortTheSecondBindFails() throws Exception {
         Set<Channel> parents = ConcurrentHashMap.newKeySet();
         CountDownLatch latch = new CountDownLatch(1);
-        ChannelFuture first = bind(EpollTestSupport.ANY_LOOPBACK_PORT, false, parents, latch);
+        ChannelFuture first = bind(TransportTestSupport.ANY_LOOPBACK_PORT, false, parents, latch);
         assertTrue(first.isSuccess(), String.valueOf(first.cause()));
         InetSocketAddress address = (InetSocketAddress) first.channel().localAddress();
         try {

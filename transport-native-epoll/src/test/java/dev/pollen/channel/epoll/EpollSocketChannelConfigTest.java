@@ -1,6 +1,7 @@
 package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.PollenSocketChannelConfig;
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -39,12 +40,12 @@ class EpollSocketChannelConfigTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     private static <T> void roundTrip(ChannelConfig config, ChannelOption<T> option, T value) {
@@ -273,7 +274,7 @@ class EpollSocketChannelConfigTest {
                         child.complete(ctx.channel());
                     }
                 })
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
                 .option(SO_RCVBUF, 32768)
                 .option(SO_SNDBUF, 32768)
@@ -336,19 +337,19 @@ class EpollSocketChannelConfigTest {
     @Test
     void lingeringCloseLeavesTheLoop() throws Exception {
         EventLoop loop = group.next();
-        int before = EpollTestSupport.registrations(loop);
-        Channel server = EpollTestSupport.echoServer(loop);
+        int before = TransportTestSupport.registrations(loop);
+        Channel server = TransportTestSupport.echoServer(new EpollTransport(), loop);
         Channel client = new Bootstrap().group(loop).channel(EpollSocketChannel.class)
                 .option(SO_LINGER, 1)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(server.localAddress()).sync().channel();
-        assertEquals(before + 3, EpollTestSupport.awaitRegistrations(loop, before + 3), "server, client, child");
+        assertEquals(before + 3, TransportTestSupport.awaitRegistrations(loop, before + 3), "server, client, child");
         // SO_LINGER > 0 closes on another executor after leaving the loop.
         assertTrue(client.close().await(10, TimeUnit.SECONDS));
         assertFalse(client.isOpen());
         client.closeFuture().sync();
         server.close().sync();
         // Server and child are gone too once their closes ran.
-        assertEquals(before, EpollTestSupport.awaitRegistrations(loop, before));
+        assertEquals(before, TransportTestSupport.awaitRegistrations(loop, before));
     }
 }

@@ -1,5 +1,6 @@
 package dev.pollen.channel.epoll;
 
+import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -62,8 +63,8 @@ class EpollZeroCopyTest {
     @BeforeAll
     static void setUp() throws IOException {
         // One loop: every channel of a test shares it, as spliceTo requires.
-        group = EpollTestSupport.newGroup(1);
-        otherGroup = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
+        otherGroup = TransportTestSupport.newGroup(new EpollTransport(), 1);
         content = new byte[FILE_SIZE];
         new Random(42).nextBytes(content);
         file = Files.createTempFile("pollen-zero-copy", ".bin");
@@ -72,7 +73,7 @@ class EpollZeroCopyTest {
 
     @AfterAll
     static void tearDown() throws IOException {
-        EpollTestSupport.shutdown(group, otherGroup);
+        TransportTestSupport.shutdown(group, otherGroup);
         if (file != null) {
             Files.deleteIfExists(file);
         }
@@ -97,10 +98,10 @@ class EpollZeroCopyTest {
     }
 
     /** A server whose children collect {@code expected} bytes. */
-    private static Channel sink(EpollTestSupport.Collector collector) throws InterruptedException {
+    private static Channel sink(TransportTestSupport.Collector collector) throws InterruptedException {
         return new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .childHandler(collector)
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
     }
 
     private static Channel client(Channel server) throws InterruptedException {
@@ -114,7 +115,7 @@ class EpollZeroCopyTest {
     }
 
     private static void sendRegion(FileRegion region, byte[] expected) throws Exception {
-        EpollTestSupport.Collector collector = new EpollTestSupport.Collector(expected.length);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(expected.length);
         Channel server = sink(collector);
         Channel client = client(server);
         try {
@@ -160,7 +161,7 @@ class EpollZeroCopyTest {
             byte[] expected = new byte[entry.length + FILE_SIZE];
             System.arraycopy(entry, 0, expected, 0, entry.length);
             System.arraycopy(content, 0, expected, entry.length, FILE_SIZE);
-            EpollTestSupport.Collector collector = new EpollTestSupport.Collector(expected.length);
+            TransportTestSupport.Collector collector = new TransportTestSupport.Collector(expected.length);
             Channel server = sink(collector);
             Channel client = client(server);
             try {
@@ -196,7 +197,7 @@ class EpollZeroCopyTest {
         System.arraycopy(content, 0, expected, head.length, count);
         System.arraycopy(content, 500_000, expected, head.length + count, count);
         System.arraycopy(tail, 0, expected, head.length + 2 * count, tail.length);
-        EpollTestSupport.Collector collector = new EpollTestSupport.Collector(expected.length);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(expected.length);
         Channel server = sink(collector);
         Channel client = client(server);
         try {
@@ -297,7 +298,7 @@ class EpollZeroCopyTest {
                         children.add((EpollSocketChannel) ctx.channel());
                     }
                 })
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
     }
 
     /** Counts every byte a connection receives until it is closed. */
@@ -352,7 +353,7 @@ class EpollZeroCopyTest {
         Counter targetPeerCounter = new Counter();
         Channel targetServer = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .childHandler(targetPeerCounter)
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         Channel writer = client(sourceServer);
         EpollSocketChannel source = sources.poll(10, TimeUnit.SECONDS);
         EpollSocketChannel target = (EpollSocketChannel) client(targetServer);
@@ -370,7 +371,7 @@ class EpollZeroCopyTest {
 
             // The bytes beyond length stayed in the source for the pipeline.
             if (extra > 0) {
-                EpollTestSupport.Collector rest = new EpollTestSupport.Collector(extra);
+                TransportTestSupport.Collector rest = new TransportTestSupport.Collector(extra);
                 source.pipeline().addLast(rest);
                 source.config().setAutoRead(true);
                 assertArrayEquals(slice(length, extra), rest.done.get(10, TimeUnit.SECONDS));
@@ -470,7 +471,7 @@ class EpollZeroCopyTest {
 
     @Test
     void spliceNeedsAutoReadOff() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
         EpollSocketChannel a = (EpollSocketChannel) client(server);
         EpollSocketChannel b = (EpollSocketChannel) client(server);
         try {
@@ -489,7 +490,7 @@ class EpollZeroCopyTest {
         Channel server = quietServer(group, sources);
         Channel writer = client(server);
         EpollSocketChannel source = sources.poll(10, TimeUnit.SECONDS);
-        Channel otherServer = EpollTestSupport.echoServer(otherGroup);
+        Channel otherServer = TransportTestSupport.echoServer(new EpollTransport(), otherGroup);
         EpollSocketChannel elsewhere = (EpollSocketChannel) new Bootstrap().group(otherGroup)
                 .channel(EpollSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
                 .connect(otherServer.localAddress()).sync().channel();
@@ -534,7 +535,7 @@ class EpollZeroCopyTest {
         Counter targetPeer = new Counter();
         Channel targetServer = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .childHandler(targetPeer)
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         Channel writer = client(sourceServer);
         EpollSocketChannel source = sources.poll(10, TimeUnit.SECONDS);
         EpollSocketChannel target = (EpollSocketChannel) client(targetServer);
@@ -562,7 +563,7 @@ class EpollZeroCopyTest {
         try {
             Files.write(shortFile, slice(0, 1000));
             DefaultFileRegion region = new DefaultFileRegion(shortFile.toFile(), 0, 5000);
-            EpollTestSupport.Collector collector = new EpollTestSupport.Collector(5000);
+            TransportTestSupport.Collector collector = new TransportTestSupport.Collector(5000);
             Channel server = sink(collector);
             Channel client = client(server);
             try {

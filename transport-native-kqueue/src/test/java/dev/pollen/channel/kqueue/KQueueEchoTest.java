@@ -1,5 +1,6 @@
 package dev.pollen.channel.kqueue;
 
+import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.channel.core.DomainDatagramPacket;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -43,12 +44,12 @@ class KQueueEchoTest {
 
     @BeforeAll
     static void setUp() {
-        group = KQueueTestSupport.newGroup(2);
+        group = TransportTestSupport.newGroup(new KQueueTransport(), 2);
     }
 
     @AfterAll
     static void tearDown() {
-        KQueueTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     private static byte[] random(int n) {
@@ -66,9 +67,9 @@ class KQueueEchoTest {
 
     @Test
     void tcpEchoesFourMegabytes() throws Exception {
-        Channel server = KQueueTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new KQueueTransport(), group);
         byte[] data = random(4 * 1024 * 1024);
-        KQueueTestSupport.Collector collector = new KQueueTestSupport.Collector(data.length);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(data.length);
         Channel client = new Bootstrap().group(group).channel(KQueueSocketChannel.class).handler(collector)
                 .connect(server.localAddress()).sync().channel();
         writeInChunks(client, data);
@@ -91,7 +92,7 @@ class KQueueEchoTest {
                             shutdown.complete(evt);
                         }
                     }
-                }).bind(KQueueTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                }).bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         Channel client = new Bootstrap().group(group).channel(KQueueSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         client.writeAndFlush(Unpooled.copiedBuffer("unread bytes", CharsetUtil.US_ASCII)).sync();
@@ -134,9 +135,9 @@ class KQueueEchoTest {
     void unixStreamEchoes() throws Exception {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("echo.sock"));
         Channel server = new ServerBootstrap().group(group).channel(KQueueServerDomainSocketChannel.class)
-                .childHandler(new KQueueTestSupport.EchoHandler()).bind(address).sync().channel();
+                .childHandler(new TransportTestSupport.EchoHandler()).bind(address).sync().channel();
         byte[] data = random(1024 * 1024);
-        KQueueTestSupport.Collector collector = new KQueueTestSupport.Collector(data.length);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(data.length);
         KQueueDomainSocketChannel client = (KQueueDomainSocketChannel) new Bootstrap().group(group)
                 .channel(KQueueDomainSocketChannel.class).handler(collector).connect(address).sync().channel();
         writeInChunks(client, data);

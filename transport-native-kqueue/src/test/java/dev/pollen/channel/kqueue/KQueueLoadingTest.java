@@ -1,5 +1,6 @@
 package dev.pollen.channel.kqueue;
 
+import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.channel.core.NativeLibrary;
 import dev.pollen.channel.core.PollerBackend;
 import io.netty.channel.EventLoopGroup;
@@ -44,11 +45,11 @@ class KQueueLoadingTest {
         assertTrue(KQueue.isNanosecondTimeoutSupported());
         assertEquals("kqueue", KQueueNative.INSTANCE.name());
         assertEquals("EVFILT_READ|EVFILT_WRITE", KQueueNative.INSTANCE.nativeInterestNames(3));
-        EventLoopGroup group = KQueueTestSupport.newGroup(2);
+        EventLoopGroup group = TransportTestSupport.newGroup(new KQueueTransport(), 2);
         try {
             assertEquals(42, (int) group.next().submit(() -> 42).get(10, TimeUnit.SECONDS));
         } finally {
-            KQueueTestSupport.shutdown(group);
+            TransportTestSupport.shutdown(group);
         }
     }
 

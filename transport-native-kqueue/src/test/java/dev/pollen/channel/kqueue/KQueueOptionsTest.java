@@ -1,5 +1,6 @@
 package dev.pollen.channel.kqueue;
 
+import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.channel.core.NativeLibrary;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -32,17 +33,17 @@ class KQueueOptionsTest {
 
     @BeforeAll
     static void setUp() {
-        group = KQueueTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(new KQueueTransport(), 1);
     }
 
     @AfterAll
     static void tearDown() {
-        KQueueTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     @Test
     void portableSocketOptionsRoundTrip() throws Exception {
-        Channel server = KQueueTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new KQueueTransport(), group);
         KQueueSocketChannel ch = (KQueueSocketChannel) new Bootstrap().group(group).channel(KQueueSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter())
                 .option(ChannelOption.TCP_NODELAY, false)
@@ -75,7 +76,7 @@ class KQueueOptionsTest {
 
     @Test
     void bsdSocketOptions() throws Exception {
-        Channel server = KQueueTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(new KQueueTransport(), group);
         KQueueSocketChannel ch = (KQueueSocketChannel) new Bootstrap().group(group).channel(KQueueSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         KQueueSocketChannelConfig c = ch.config();
@@ -104,7 +105,7 @@ class KQueueOptionsTest {
 
     @Test
     void acceptFilterIsFreeBsdOnly() throws Exception {
-        KQueueServerSocketChannel server = (KQueueServerSocketChannel) KQueueTestSupport.echoServer(group);
+        KQueueServerSocketChannel server = (KQueueServerSocketChannel) TransportTestSupport.echoServer(new KQueueTransport(), group);
         KQueueServerSocketChannelConfig c = server.config();
         if (!"freebsd".equals(NativeLibrary.os())) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
@@ -125,7 +126,7 @@ class KQueueOptionsTest {
     void peerPidIsMacOsOnly() throws Exception {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("pid.sock"));
         Channel server = new ServerBootstrap().group(group).channel(KQueueServerDomainSocketChannel.class)
-                .childHandler(new KQueueTestSupport.EchoHandler()).bind(address).sync().channel();
+                .childHandler(new TransportTestSupport.EchoHandler()).bind(address).sync().channel();
         KQueueDomainSocketChannel ch = (KQueueDomainSocketChannel) new Bootstrap().group(group)
                 .channel(KQueueDomainSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
                 .connect(address).sync().channel();
@@ -152,7 +153,7 @@ class KQueueOptionsTest {
                     public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
                         ctx.writeAndFlush(msg);
                     }
-                }).bind(KQueueTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                }).bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
         KQueueSocketChannel ch = new KQueueSocketChannel();
         ch.config().setOption(io.netty.channel.ChannelOption.TCP_FASTOPEN_CONNECT, true);

@@ -1,11 +1,15 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.AbstractNamespaceAddress;
+import dev.pollen.channel.core.AbstractPollenDomainSocketChannel;
 import dev.pollen.channel.core.DomainSocketReadMode;
 import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.FileDescriptor;
 import dev.pollen.channel.core.NativeIoException;
 import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -41,7 +45,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Unix domain sockets: failures name the call and the error; nothing leaks. */
-class EpollDomainSocketErrorsTest {
+class DomainSocketErrorsTest {
+    /** The transport under test (-Dpollen.testsuite.transport); not run for wepoll, which has no Unix domain channels. */
+    private static final Transport T = PollenTransports.transport();
+
     /** Linux errno values the tests expect (asm-generic/errno-base.h, errno.h). */
     private static final int ENOENT = 2;
     private static final int ENAMETOOLONG = 36;
@@ -53,23 +60,23 @@ class EpollDomainSocketErrorsTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(T, 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     private static Throwable connectFailure(SocketAddress address) throws InterruptedException {
-        Throwable cause = new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
+        Throwable cause = new Bootstrap().group(group).channelFactory(T.domainSocketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(address).await().cause();
         assertTrue(cause != null, "connect to " + address + " succeeded");
         return cause;
     }
 
     private static Throwable bindFailure(SocketAddress address) throws InterruptedException {
-        Throwable cause = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        Throwable cause = new ServerBootstrap().group(group).channelFactory(T.serverDomainSocketChannelFactory())
                 .childHandler(new ChannelInboundHandlerAdapter()).bind(address).await().cause();
         assertTrue(cause != null, "bind to " + address + " succeeded");
         return cause;
@@ -87,7 +94,7 @@ class EpollDomainSocketErrorsTest {
     void connectToAPathNobodyListensOn() throws Exception {
         Path path = dir.resolve("deaf.sock");
         // Bound but not listening: the kernel refuses.
-        EpollDomainSocketChannel bound = new EpollDomainSocketChannel();
+        AbstractPollenDomainSocketChannel bound = (AbstractPollenDomainSocketChannel) T.domainSocketChannelFactory().newChannel();
         group.next().register(bound).sync();
         bound.bind(UnixDomainSocketAddress.of(path)).sync();
         try {
@@ -114,7 +121,7 @@ class EpollDomainSocketErrorsTest {
     @Test
     void bindToAnAbstractNameInUse() throws Exception {
         AbstractNamespaceAddress name = AbstractNamespaceAddress.of("pollen-taken-" + System.nanoTime());
-        Channel first = EpollDomainSocketTest.server(group, name, new ChannelInboundHandlerAdapter());
+        Channel first = DomainSocketTest.server(group, name, new ChannelInboundHandlerAdapter());
         try {
             assertInstanceOf(BindException.class, bindFailure(name));
         } finally {
@@ -150,7 +157,7 @@ class EpollDomainSocketErrorsTest {
 
     @Test
     void peerCredentialsNeedAConnection() throws Exception {
-        EpollDomainSocketChannel ch = new EpollDomainSocketChannel();
+        AbstractPollenDomainSocketChannel ch = (AbstractPollenDomainSocketChannel) T.domainSocketChannelFactory().newChannel();
         try {
             assertThrows(NotYetConnectedException.class, ch::peerCredentials);
         } finally {
@@ -182,20 +189,20 @@ class EpollDomainSocketErrorsTest {
     /** Connections, descriptors passed and dropped, failures: the process ends with the descriptors it had. */
     @Test
     void noDescriptorLeaks() throws Exception {
-        EventLoopGroup own = EpollTestSupport.newGroup(1);
-        EpollTestSupport.shutdown(own); // warm up: classes, the library, the JDK's own lazily opened files
+        EventLoopGroup own = TransportTestSupport.newGroup(T, 1);
+        TransportTestSupport.shutdown(own); // warm up: classes, the library, the JDK's own lazily opened files
         connectFailure(UnixDomainSocketAddress.of(dir.resolve("warm.sock")));
         Map<String, String> before = openFds();
 
-        own = EpollTestSupport.newGroup(2);
+        own = TransportTestSupport.newGroup(T, 2);
         try {
             UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("leak.sock"));
-            Channel server = new ServerBootstrap().group(own).channel(EpollServerDomainSocketChannel.class)
+            Channel server = new ServerBootstrap().group(own).channelFactory(T.serverDomainSocketChannelFactory())
                     .childOption(PollenChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
                     // Descriptors nobody handles reach the pipeline's end: Netty releases, hence closes, them.
                     .childHandler(new Sink()).bind(address).sync().channel();
             for (int i = 0; i < 20; i++) {
-                Channel client = EpollDomainSocketTest.client(own, address, new ChannelInboundHandlerAdapter());
+                Channel client = DomainSocketTest.client(own, address, new ChannelInboundHandlerAdapter());
                 FileDescriptor[] pipe = FileDescriptor.pipe();
                 client.writeAndFlush(pipe[1]).sync();
                 client.writeAndFlush(Unpooled.copiedBuffer("bytes", StandardCharsets.US_ASCII)).sync();
@@ -206,7 +213,7 @@ class EpollDomainSocketErrorsTest {
             bindFailure(address);
             server.close().sync();
         } finally {
-            EpollTestSupport.shutdown(own);
+            TransportTestSupport.shutdown(own);
         }
         Map<String, String> after = openFds();
         for (int i = 0; i < 200 && !after.equals(before); i++) {

@@ -1,6 +1,9 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
-import static dev.pollen.channel.epoll.EpollTestSupport.ANY_LOOPBACK_PORT;
+import static dev.pollen.testsupport.TransportTestSupport.ANY_LOOPBACK_PORT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * shutdown or a deregistration that follows it; never held when the option is off, outside a
  * batch, while a connect completes, or when 16 KiB or more are pending.
  */
-class EpollWriteBatchingTest {
+class WriteBatchingTest {
+    /** The transport under test (-Dpollen.testsuite.transport). */
+    private static final Transport T = PollenTransports.transport();
+
     /** Below the size from which a flush is written at once (16 KiB pending). */
     private static final byte[] DATA = new byte[8 * 1024];
     private static EventLoopGroup group;
@@ -46,18 +52,18 @@ class EpollWriteBatchingTest {
     @BeforeAll
     static void setUp() {
         ThreadLocalRandom.current().nextBytes(DATA);
-        group = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(T, 1);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     /** A server whose children call {@code onRead(ctx, msg)} for the first message read (released after). */
     private static Channel server(boolean batching, BiConsumer<ChannelHandlerContext, Object> onRead)
             throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        return new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
                 .childOption(PollenChannelOption.WRITE_BATCHING, batching)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInboundHandlerAdapter() {
@@ -80,12 +86,12 @@ class EpollWriteBatchingTest {
     /** Connects, sends one byte, and collects what comes back until end of stream. */
     private static byte[] request(Channel server) throws Exception {
         Receiver receiver = new Receiver();
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(receiver).connect(server.localAddress()).sync().channel();
         client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1})).sync();
         try {
-            return receiver.done.get(10, TimeUnit.SECONDS);
+            return receiver.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
         } finally {
             client.close().sync();
             server.close().sync();
@@ -153,7 +159,7 @@ class EpollWriteBatchingTest {
             });
         });
         assertArrayEquals(DATA, request(server));
-        assertTrue(shutdown.get(10, TimeUnit.SECONDS));
+        assertTrue(shutdown.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
     }
 
     @Test
@@ -169,7 +175,7 @@ class EpollWriteBatchingTest {
     @Test
     void aFlushOutsideABatchWritesAtOnce() throws Exception {
         CompletableFuture<Channel> accepted = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
                 .childHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
@@ -177,16 +183,16 @@ class EpollWriteBatchingTest {
                     }
                 }).bind(ANY_LOOPBACK_PORT).sync().channel();
         Receiver receiver = new Receiver();
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(receiver).connect(server.localAddress()).sync().channel();
-        Channel child = accepted.get(10, TimeUnit.SECONDS);
+        Channel child = accepted.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
         // A task runs outside the batch: the write is done when writeAndFlush returns.
         boolean done = child.eventLoop().submit(() -> child.writeAndFlush(Unpooled.wrappedBuffer(DATA)).isSuccess())
-                .get(10, TimeUnit.SECONDS);
+                .get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
         assertTrue(done);
         child.close().sync();
-        assertArrayEquals(DATA, receiver.done.get(10, TimeUnit.SECONDS));
+        assertArrayEquals(DATA, receiver.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
         client.close().sync();
         server.close().sync();
     }
@@ -195,9 +201,9 @@ class EpollWriteBatchingTest {
     void aFlushInChannelActiveOfAConnectWritesAtOnce() throws Exception {
         // The connect completes while the loop handles a batch, but only reads' flushes are held:
         // a handler may block in channelActive until its peer answers (Netty's testsuite does).
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(T, group);
         CompletableFuture<Boolean> doneInActive = new CompletableFuture<>();
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
@@ -210,7 +216,7 @@ class EpollWriteBatchingTest {
                     }
                 }).connect(server.localAddress()).sync().channel();
         try {
-            assertTrue(doneInActive.get(10, TimeUnit.SECONDS), "the write had not completed in channelActive");
+            assertTrue(doneInActive.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), "the write had not completed in channelActive");
         } finally {
             client.close().sync();
             server.close().sync();
@@ -219,8 +225,8 @@ class EpollWriteBatchingTest {
 
     @Test
     void optionDefaultsToTrueAndRoundTrips() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        Channel server = TransportTestSupport.echoServer(T, group);
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         try {
             assertEquals(Boolean.TRUE, client.config().getOption(PollenChannelOption.WRITE_BATCHING));

@@ -1,8 +1,7 @@
-package dev.pollen.testsuite.loop;
+package dev.pollen.testsupport;
 
-import dev.pollen.channel.core.AbstractPollenChannel;
-import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -11,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 
 import java.net.InetSocketAddress;
@@ -19,18 +17,24 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Helpers of the event-loop tests: loopback addresses, echo servers and loop counters, for the transport under test. */
-final class LoopTestSupport {
-    static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress("127.0.0.1", 0);
+/**
+ * The helpers every transport's tests share, for any {@link Transport}: event loop groups, echo
+ * servers, a byte collector and the loop's counters. Waits last up to {@link #DEADLINE_SECONDS}, so
+ * a busy machine slows a test down without failing it.
+ */
+public final class TransportTestSupport {
+    public static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress("127.0.0.1", 0);
+    /** How long a test waits for something it expects before it fails. */
+    public static final long DEADLINE_SECONDS = 60;
 
-    private LoopTestSupport() {
+    private TransportTestSupport() {
     }
 
-    static EventLoopGroup newGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, PollenTransports.current().newIoHandlerFactory());
+    public static EventLoopGroup newGroup(Transport transport, int threads) {
+        return transport.newEventLoopGroup(threads);
     }
 
-    static void shutdown(EventLoopGroup... groups) {
+    public static void shutdown(EventLoopGroup... groups) {
         for (EventLoopGroup g : groups) {
             if (g != null) {
                 g.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
@@ -39,20 +43,20 @@ final class LoopTestSupport {
     }
 
     /** Runs {@code task} on {@code loop} and waits for its result. */
-    static <T> T onLoop(EventLoop loop, Callable<T> task) throws Exception {
-        return loop.submit(task).get(60, TimeUnit.SECONDS);
+    public static <T> T onLoop(EventLoop loop, Callable<T> task) throws Exception {
+        return loop.submit(task).get(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
-    static int registrations(EventLoop loop) throws Exception {
+    public static int registrations(EventLoop loop) throws Exception {
         return onLoop(loop, () -> PollenIoHandler.current().registrationCount());
     }
 
     /**
-     * Waits (up to 60 s) for the loop's registration count to reach {@code expected}, for closes
-     * that finish asynchronously (a peer noticing end of stream); returns the last count seen.
+     * Waits for the loop's registration count to reach {@code expected}, for closes that finish
+     * asynchronously (a peer noticing end of stream); returns the last count seen.
      */
-    static int awaitRegistrations(EventLoop loop, int expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    public static int awaitRegistrations(EventLoop loop, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
         int n = registrations(loop);
         while (n != expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -61,23 +65,29 @@ final class LoopTestSupport {
         return n;
     }
 
-    static long staleEvents(EventLoop loop) throws Exception {
+    public static long staleEvents(EventLoop loop) throws Exception {
         return onLoop(loop, () -> PollenIoHandler.current().staleEventCount());
     }
 
-    static long wakeups(EventLoop loop) throws Exception {
+    public static long wakeups(EventLoop loop) throws Exception {
         return onLoop(loop, () -> PollenIoHandler.current().wakeupCount());
     }
 
-    /** An echo server bound to 127.0.0.1 on an ephemeral port. */
-    static Channel echoServer(EventLoopGroup group) throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(PollenTransports.current().serverSocketChannelClass())
+    /** An echo server of {@code transport} bound to 127.0.0.1 on an ephemeral port. */
+    public static Channel echoServer(Transport transport, EventLoopGroup group) throws InterruptedException {
+        return new ServerBootstrap().group(group).channelFactory(transport.serverSocketChannelFactory())
                 .childHandler(new EchoHandler())
                 .bind(ANY_LOOPBACK_PORT).sync().channel();
     }
 
+    /** A new, unregistered client channel of {@code transport}. */
+    public static Channel newSocketChannel(Transport transport) {
+        return transport.socketChannelFactory().newChannel();
+    }
+
+    /** Writes back whatever it reads; closes on an exception. */
     @ChannelHandler.Sharable
-    static final class EchoHandler extends ChannelInboundHandlerAdapter {
+    public static final class EchoHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.writeAndFlush(msg);
@@ -90,12 +100,12 @@ final class LoopTestSupport {
     }
 
     /** Collects inbound bytes until {@code expected} have arrived; releases every buffer. */
-    static final class Collector extends SimpleChannelInboundHandler<ByteBuf> {
-        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+    public static final class Collector extends SimpleChannelInboundHandler<ByteBuf> {
+        public final CompletableFuture<byte[]> done = new CompletableFuture<>();
         private final byte[] data;
         private int received;
 
-        Collector(int expected) {
+        public Collector(int expected) {
             data = new byte[expected];
         }
 
@@ -119,15 +129,6 @@ final class LoopTestSupport {
             if (!done.isDone()) {
                 done.completeExceptionally(new IllegalStateException("closed after " + received + " bytes"));
             }
-        }
-    }
-
-    /** A new, unregistered client channel of the transport under test. */
-    static AbstractPollenChannel newSocketChannel() {
-        try {
-            return (AbstractPollenChannel) PollenTransports.current().socketChannelClass().getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

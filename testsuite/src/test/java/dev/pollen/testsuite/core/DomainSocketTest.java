@@ -1,10 +1,15 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.AbstractNamespaceAddress;
+import dev.pollen.channel.core.AbstractPollenDomainSocketChannel;
+import dev.pollen.channel.core.AbstractPollenServerDomainSocketChannel;
 import dev.pollen.channel.core.DomainSocketReadMode;
 import dev.pollen.channel.core.PeerCredentials;
 import dev.pollen.channel.core.PollenChannelOption;
 import dev.pollen.channel.core.PollenDomainSocketChannelConfig;
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -47,7 +52,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Unix domain stream channels: echo, addresses, credentials, options and half-closure. */
-class EpollDomainSocketTest {
+class DomainSocketTest {
+    /** The transport under test (-Dpollen.testsuite.transport); not run for wepoll, which has no Unix domain channels. */
+    private static final Transport T = PollenTransports.transport();
+
     private static EventLoopGroup group;
 
     @TempDir
@@ -55,17 +63,17 @@ class EpollDomainSocketTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(2);
+        group = TransportTestSupport.newGroup(T, 2);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     /** The accepted child channel of a server, as soon as it is active. */
     static final class ChildCatcher extends ChannelInitializer<Channel> {
-        final CompletableFuture<EpollDomainSocketChannel> child = new CompletableFuture<>();
+        final CompletableFuture<AbstractPollenDomainSocketChannel> child = new CompletableFuture<>();
         private final ChannelHandler handler;
 
         ChildCatcher(ChannelHandler handler) {
@@ -75,19 +83,19 @@ class EpollDomainSocketTest {
         @Override
         protected void initChannel(Channel ch) {
             ch.pipeline().addLast(handler);
-            child.complete((EpollDomainSocketChannel) ch);
+            child.complete((AbstractPollenDomainSocketChannel) ch);
         }
     }
 
     static Channel server(EventLoopGroup group, SocketAddress address, ChannelHandler childHandler)
             throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        return new ServerBootstrap().group(group).channelFactory(T.serverDomainSocketChannelFactory())
                 .childHandler(childHandler).bind(address).sync().channel();
     }
 
-    static EpollDomainSocketChannel client(EventLoopGroup group, SocketAddress address, ChannelHandler handler)
+    static AbstractPollenDomainSocketChannel client(EventLoopGroup group, SocketAddress address, ChannelHandler handler)
             throws InterruptedException {
-        return (EpollDomainSocketChannel) new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
+        return (AbstractPollenDomainSocketChannel) new Bootstrap().group(group).channelFactory(T.domainSocketChannelFactory())
                 .handler(handler).connect(address).sync().channel();
     }
 
@@ -98,19 +106,19 @@ class EpollDomainSocketTest {
     }
 
     private void echo(SocketAddress address) throws Exception {
-        ChildCatcher catcher = new ChildCatcher(new EpollTestSupport.EchoHandler());
+        ChildCatcher catcher = new ChildCatcher(new TransportTestSupport.EchoHandler());
         Channel server = server(group, address, catcher);
         byte[] data = randomBytes(256 * 1024);
-        EpollTestSupport.Collector collector = new EpollTestSupport.Collector(data.length);
-        EpollDomainSocketChannel client = client(group, address, collector);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(data.length);
+        AbstractPollenDomainSocketChannel client = client(group, address, collector);
         try {
             // Several writes, flushed together: gathering writes over a Unix socket.
             for (int i = 0; i < data.length; i += 32 * 1024) {
                 client.write(Unpooled.wrappedBuffer(data, i, 32 * 1024));
             }
             client.flush();
-            assertArrayEquals(data, collector.done.get(10, TimeUnit.SECONDS));
-            EpollDomainSocketChannel child = catcher.child.get(10, TimeUnit.SECONDS);
+            assertArrayEquals(data, collector.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+            AbstractPollenDomainSocketChannel child = catcher.child.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
 
             assertEquals(address, server.localAddress());
             assertEquals(address, client.remoteAddress());
@@ -154,7 +162,7 @@ class EpollDomainSocketTest {
         Channel server = server(group, address, new ChannelInboundHandlerAdapter());
         try {
             assertEquals(address, server.localAddress());
-            EpollDomainSocketChannel client = client(group, address, new ChannelInboundHandlerAdapter());
+            AbstractPollenDomainSocketChannel client = client(group, address, new ChannelInboundHandlerAdapter());
             assertEquals(address, client.remoteAddress());
             client.close().sync();
         } finally {
@@ -168,11 +176,11 @@ class EpollDomainSocketTest {
         UnixDomainSocketAddress clientAddress = UnixDomainSocketAddress.of(dir.resolve("c.sock"));
         ChildCatcher catcher = new ChildCatcher(new ChannelInboundHandlerAdapter());
         Channel server = server(group, serverAddress, catcher);
-        Channel client = new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
+        Channel client = new Bootstrap().group(group).channelFactory(T.domainSocketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(serverAddress, clientAddress).sync().channel();
         try {
             assertEquals(clientAddress, client.localAddress());
-            assertEquals(clientAddress, catcher.child.get(10, TimeUnit.SECONDS).remoteAddress());
+            assertEquals(clientAddress, catcher.child.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS).remoteAddress());
         } finally {
             client.close().sync();
             server.close().sync();
@@ -185,12 +193,12 @@ class EpollDomainSocketTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("cred.sock"));
         ChildCatcher catcher = new ChildCatcher(new ChannelInboundHandlerAdapter());
         Channel server = server(group, address, catcher);
-        EpollDomainSocketChannel client = client(group, address, new ChannelInboundHandlerAdapter());
+        AbstractPollenDomainSocketChannel client = client(group, address, new ChannelInboundHandlerAdapter());
         try {
             int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
             long pid = ProcessHandle.current().pid();
-            for (EpollDomainSocketChannel ch : List.of(client, catcher.child.get(10, TimeUnit.SECONDS))) {
+            for (AbstractPollenDomainSocketChannel ch : List.of(client, catcher.child.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS))) {
                 PeerCredentials cred = ch.peerCredentials();
                 assertEquals(pid, cred.pid(), cred::toString);
                 assertEquals(uid, cred.uid(), cred::toString);
@@ -206,7 +214,7 @@ class EpollDomainSocketTest {
 
     @Test
     void optionsRoundTrip() throws Exception {
-        EpollDomainSocketChannel ch = new EpollDomainSocketChannel();
+        AbstractPollenDomainSocketChannel ch = (AbstractPollenDomainSocketChannel) T.domainSocketChannelFactory().newChannel();
         try {
             PollenDomainSocketChannelConfig config = ch.config();
             assertEquals(DomainSocketReadMode.BYTES, config.getOption(PollenChannelOption.DOMAIN_SOCKET_READ_MODE));
@@ -237,7 +245,7 @@ class EpollDomainSocketTest {
         } finally {
             ch.unsafe().closeForcibly();
         }
-        EpollServerDomainSocketChannel server = new EpollServerDomainSocketChannel();
+        AbstractPollenServerDomainSocketChannel server = (AbstractPollenServerDomainSocketChannel) T.serverDomainSocketChannelFactory().newChannel();
         try {
             assertTrue(server.config().setOption(ChannelOption.SO_BACKLOG, 7));
             assertEquals(7, server.config().getOption(ChannelOption.SO_BACKLOG));
@@ -279,24 +287,24 @@ class EpollDomainSocketTest {
     void halfClosure() throws Exception {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("half.sock"));
         Recorder recorder = new Recorder();
-        Channel server = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        Channel server = new ServerBootstrap().group(group).channelFactory(T.serverDomainSocketChannelFactory())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChildCatcher(recorder)).bind(address).sync().channel();
-        EpollTestSupport.Collector reply = new EpollTestSupport.Collector(3);
-        DuplexChannel client = (DuplexChannel) new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
+        TransportTestSupport.Collector reply = new TransportTestSupport.Collector(3);
+        DuplexChannel client = (DuplexChannel) new Bootstrap().group(group).channelFactory(T.domainSocketChannelFactory())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(reply).connect(address).sync().channel();
         try {
             client.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII)).sync();
             client.shutdownOutput().sync();
             assertTrue(client.isOutputShutdown());
-            assertTrue(recorder.readComplete.await(10, TimeUnit.SECONDS), "events: " + recorder.events);
+            assertTrue(recorder.readComplete.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), "events: " + recorder.events);
             String data = String.join("", recorder.events.subList(0, recorder.events.indexOf("inputShutdown")))
                     .replace("read:", "");
             assertEquals("hello", data, "events: " + recorder.events);
             assertEquals(Arrays.asList("inputShutdown", "inputShutdownReadComplete"),
                     recorder.events.subList(recorder.events.indexOf("inputShutdown"), recorder.events.size()));
-            assertEquals("bye", new String(reply.done.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
+            assertEquals("bye", new String(reply.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
             assertTrue(client.isOpen());
         } finally {
             client.close().sync();
@@ -312,9 +320,9 @@ class EpollDomainSocketTest {
         DuplexChannel client = client(group, address, new ChannelInboundHandlerAdapter());
         try {
             client.shutdownOutput().sync();
-            EpollDomainSocketChannel child = catcher.child.get(10, TimeUnit.SECONDS);
-            assertTrue(child.closeFuture().await(10, TimeUnit.SECONDS));
-            assertInstanceOf(EpollServerDomainSocketChannel.class, child.parent());
+            AbstractPollenDomainSocketChannel child = catcher.child.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+            assertTrue(child.closeFuture().await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(T.serverDomainSocketChannelClass(), child.parent());
         } finally {
             client.close().sync();
             server.close().sync();

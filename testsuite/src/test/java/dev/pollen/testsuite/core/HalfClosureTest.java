@@ -1,6 +1,10 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
+import dev.pollen.channel.core.AbstractPollenStreamChannel;
 import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -36,19 +40,22 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class EpollHalfClosureTest {
+class HalfClosureTest {
+    /** The transport under test (-Dpollen.testsuite.transport). */
+    private static final Transport T = PollenTransports.transport();
+
     private EventLoopGroup group;
     private EventLoopGroup otherGroup;
 
     @BeforeEach
     void setUp() {
-        group = EpollTestSupport.newGroup(2);
-        otherGroup = EpollTestSupport.newGroup(1);
+        group = TransportTestSupport.newGroup(T, 2);
+        otherGroup = TransportTestSupport.newGroup(T, 1);
     }
 
     @AfterEach
     void tearDown() {
-        EpollTestSupport.shutdown(group, otherGroup);
+        TransportTestSupport.shutdown(group, otherGroup);
     }
 
     /** Records reads and user events, in order, as strings. */
@@ -92,7 +99,7 @@ class EpollHalfClosureTest {
     }
 
     private Channel server(boolean allowHalfClosure, Recorder recorder) throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        return new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -100,24 +107,24 @@ class EpollHalfClosureTest {
                         ch.pipeline().addLast(recorder);
                     }
                 })
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
     }
 
     @Test
     void halfClosedInputKeepsTheChannelOpenForWriting() throws Exception {
         Recorder recorder = new Recorder();
         Channel server = server(true, recorder);
-        EpollTestSupport.Collector reply = new EpollTestSupport.Collector(3);
-        EpollSocketChannel client = (EpollSocketChannel) new Bootstrap().group(group)
-                .channel(EpollSocketChannel.class)
+        TransportTestSupport.Collector reply = new TransportTestSupport.Collector(3);
+        AbstractPollenStreamChannel client = (AbstractPollenStreamChannel) new Bootstrap().group(group)
+                .channelFactory(T.socketChannelFactory())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(reply).connect(server.localAddress()).sync().channel();
         try {
-            Channel child = recorder.active.get(10, TimeUnit.SECONDS);
+            Channel child = recorder.active.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
             client.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII)).sync();
             client.shutdownOutput().sync();
             assertTrue(client.isOutputShutdown());
-            assertTrue(recorder.readComplete.await(10, TimeUnit.SECONDS), "events: " + recorder.events);
+            assertTrue(recorder.readComplete.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), "events: " + recorder.events);
 
             // All data first, then the shutdown event, then read-complete; the channel stays open.
             String all = String.join("", recorder.events.subList(0, recorder.events.indexOf("inputShutdown")))
@@ -135,13 +142,13 @@ class EpollHalfClosureTest {
 
             // The half-closed side can still answer.
             child.writeAndFlush(Unpooled.copiedBuffer("bye", StandardCharsets.US_ASCII)).sync();
-            assertEquals("bye", new String(reply.done.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
+            assertEquals("bye", new String(reply.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
             assertTrue(client.isActive());
             assertFalse(client.isInputShutdown());
 
             // And closing it reaches the client as end of stream on its (half-closure) side.
             child.close().sync();
-            for (int i = 0; i < 2000 && !client.isInputShutdown(); i++) {
+            for (int i = 0; i < 12_000 && !client.isInputShutdown(); i++) {
                 Thread.sleep(5);
             }
             assertTrue(client.isInputShutdown(), "client never saw the end of stream");
@@ -156,19 +163,19 @@ class EpollHalfClosureTest {
     void withoutHalfClosureThePeersShutdownClosesTheChannel() throws Exception {
         Recorder recorder = new Recorder();
         Channel server = server(false, recorder);
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         try {
-            Channel child = recorder.active.get(10, TimeUnit.SECONDS);
+            Channel child = recorder.active.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
             client.writeAndFlush(Unpooled.copiedBuffer("data", StandardCharsets.US_ASCII)).sync();
             ((DuplexChannel) client).shutdownOutput().sync();
-            assertTrue(child.closeFuture().await(10, TimeUnit.SECONDS), "child not closed: " + recorder.events);
+            assertTrue(child.closeFuture().await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), "child not closed: " + recorder.events);
             assertFalse(child.isOpen());
             assertEquals("read:data", recorder.events.get(0), "data read before closing: " + recorder.events);
             assertFalse(recorder.events.contains("inputShutdown"), "events: " + recorder.events);
             assertFalse(recorder.events.contains("inputShutdownReadComplete"), "events: " + recorder.events);
             // The client (no half-closure) sees the close as end of stream and closes too.
-            assertTrue(client.closeFuture().await(10, TimeUnit.SECONDS));
+            assertTrue(client.closeFuture().await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
         } finally {
             client.close().sync();
             server.close().sync();
@@ -179,11 +186,11 @@ class EpollHalfClosureTest {
         return Arrays.asList(interest.split("\\|")).contains("READ");
     }
 
-    private static void awaitNoReadInterest(EpollSocketChannel ch) throws Exception {
-        for (int i = 0; i < 2000 && hasRead(EpollTestSupport.onLoop(ch.eventLoop(), ch::interestSet)); i++) {
+    private static void awaitNoReadInterest(AbstractPollenStreamChannel ch) throws Exception {
+        for (int i = 0; i < 12_000 && hasRead(TransportTestSupport.onLoop(ch.eventLoop(), ch::interestSet)); i++) {
             Thread.sleep(5);
         }
-        String now = EpollTestSupport.onLoop(ch.eventLoop(), ch::interestSet);
+        String now = TransportTestSupport.onLoop(ch.eventLoop(), ch::interestSet);
         assertFalse(hasRead(now), "still asking for READ: " + now);
     }
 
@@ -192,7 +199,7 @@ class EpollHalfClosureTest {
         BlockingQueue<String> reads = new LinkedBlockingQueue<>();
         AtomicInteger readCompletes = new AtomicInteger();
         CompletableFuture<Channel> childFuture = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -217,50 +224,50 @@ class EpollHalfClosureTest {
                         });
                     }
                 })
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         try {
-            EpollSocketChannel child = (EpollSocketChannel) childFuture.get(10, TimeUnit.SECONDS);
+            AbstractPollenStreamChannel child = (AbstractPollenStreamChannel) childFuture.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
             client.writeAndFlush(Unpooled.copiedBuffer("one", StandardCharsets.US_ASCII)).sync();
             // READ is not even asked of the poller, so nothing can be delivered.
-            String interest = EpollTestSupport.onLoop(child.eventLoop(), child::interestSet);
+            String interest = TransportTestSupport.onLoop(child.eventLoop(), child::interestSet);
             assertFalse(hasRead(interest), "interest " + interest);
             // Give a (wrong) delivery every chance to happen.
             Thread.sleep(50);
-            EpollTestSupport.onLoop(child.eventLoop(), () -> null);
+            TransportTestSupport.onLoop(child.eventLoop(), () -> null);
             assertTrue(reads.isEmpty(), "delivered without read(): " + reads);
             assertEquals(0, readCompletes.get());
 
             child.read();
-            assertEquals("one", reads.poll(10, TimeUnit.SECONDS));
+            assertEquals("one", reads.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
             // A read() delivers what is there and then stops asking for more.
             client.writeAndFlush(Unpooled.copiedBuffer("two", StandardCharsets.US_ASCII)).sync();
             awaitNoReadInterest(child);
             Thread.sleep(50);
             assertTrue(reads.isEmpty(), "delivered without a second read(): " + reads);
             child.read();
-            assertEquals("two", reads.poll(10, TimeUnit.SECONDS));
+            assertEquals("two", reads.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
 
             // Switching auto-read on resumes delivery by itself.
             child.config().setAutoRead(true);
             client.writeAndFlush(Unpooled.copiedBuffer("three", StandardCharsets.US_ASCII)).sync();
-            assertEquals("three", reads.poll(10, TimeUnit.SECONDS));
+            assertEquals("three", reads.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
             // Switching it off on the loop stops reading at once.
-            EpollTestSupport.onLoop(child.eventLoop(), () -> child.config().setAutoRead(false));
-            String now = EpollTestSupport.onLoop(child.eventLoop(), child::interestSet);
+            TransportTestSupport.onLoop(child.eventLoop(), () -> child.config().setAutoRead(false));
+            String now = TransportTestSupport.onLoop(child.eventLoop(), child::interestSet);
             assertFalse(hasRead(now), "still reading: " + now);
             client.writeAndFlush(Unpooled.copiedBuffer("four", StandardCharsets.US_ASCII)).sync();
             Thread.sleep(50);
             assertTrue(reads.isEmpty(), "delivered with auto-read off: " + reads);
             child.read();
-            assertEquals("four", reads.poll(10, TimeUnit.SECONDS));
+            assertEquals("four", reads.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
 
             // Off the loop, a read() that auto-read already requested is still honoured (as in
             // Netty's epoll transport): at most one more delivery, then READ is dropped.
             child.config().setAutoRead(true);
             client.writeAndFlush(Unpooled.copiedBuffer("five", StandardCharsets.US_ASCII)).sync();
-            assertEquals("five", reads.poll(10, TimeUnit.SECONDS));
+            assertEquals("five", reads.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
             child.config().setAutoRead(false);
             client.writeAndFlush(Unpooled.copiedBuffer("six", StandardCharsets.US_ASCII)).sync();
             awaitNoReadInterest(child);
@@ -273,7 +280,7 @@ class EpollHalfClosureTest {
             assertTrue(reads.isEmpty(), "delivered after READ was dropped: " + reads);
             while (all.length() < "sixseven".length()) {
                 child.read();
-                String r = reads.poll(10, TimeUnit.SECONDS);
+                String r = reads.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
                 assertNotNull(r, "read() delivered nothing; got so far " + all);
                 all.append(r);
             }
@@ -286,45 +293,45 @@ class EpollHalfClosureTest {
 
     @Test
     void deregisteredChannelWorksOnAnotherGroupsLoop() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
+        Channel server = TransportTestSupport.echoServer(T, group);
         EventLoop first = group.next();
         EventLoop second = otherGroup.next();
-        EpollTestSupport.Collector c1 = new EpollTestSupport.Collector(6);
-        Channel client = new Bootstrap().group(first).channel(EpollSocketChannel.class)
+        TransportTestSupport.Collector c1 = new TransportTestSupport.Collector(6);
+        Channel client = new Bootstrap().group(first).channelFactory(T.socketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         try {
             client.pipeline().addLast(c1);
             client.writeAndFlush(Unpooled.copiedBuffer("before", StandardCharsets.US_ASCII)).sync();
-            assertEquals("before", new String(c1.done.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
+            assertEquals("before", new String(c1.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
             client.pipeline().remove(c1);
 
-            int firstBefore = EpollTestSupport.registrations(first);
+            int firstBefore = TransportTestSupport.registrations(first);
             client.deregister().sync();
             assertFalse(client.isRegistered());
             assertTrue(client.isOpen());
             assertTrue(client.isActive());
-            assertEquals(firstBefore - 1, EpollTestSupport.registrations(first));
+            assertEquals(firstBefore - 1, TransportTestSupport.registrations(first));
 
-            int secondBefore = EpollTestSupport.registrations(second);
+            int secondBefore = TransportTestSupport.registrations(second);
             second.register(client).sync();
             assertTrue(client.isRegistered());
             assertEquals(second, client.eventLoop());
             assertNotSame(first, client.eventLoop());
-            assertEquals(secondBefore + 1, EpollTestSupport.registrations(second));
+            assertEquals(secondBefore + 1, TransportTestSupport.registrations(second));
 
             for (int i = 0; i < 5; i++) {
-                EpollTestSupport.Collector c = new EpollTestSupport.Collector(64 * 1024);
+                TransportTestSupport.Collector c = new TransportTestSupport.Collector(64 * 1024);
                 client.pipeline().addLast(c);
                 byte[] data = new byte[64 * 1024];
                 Arrays.fill(data, (byte) i);
                 client.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
-                byte[] echoed = c.done.get(10, TimeUnit.SECONDS);
+                byte[] echoed = c.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
                 assertNotNull(echoed);
                 assertTrue(Arrays.equals(data, echoed), "round " + i + " echoed wrong bytes");
                 client.pipeline().remove(c);
             }
             client.close().sync();
-            assertEquals(secondBefore, EpollTestSupport.awaitRegistrations(second, secondBefore));
+            assertEquals(secondBefore, TransportTestSupport.awaitRegistrations(second, secondBefore));
         } finally {
             client.close().sync();
             server.close().sync();
@@ -340,12 +347,12 @@ class EpollHalfClosureTest {
     @Test
     void shutdownOutputWithPendingWritesStopsAskingForWrite() throws Exception {
         EventLoopGroup serverGroup = otherGroup;
-        Channel server = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInboundHandlerAdapter())
-                .bind(EpollTestSupport.ANY_LOOPBACK_PORT).sync().channel();
-        EpollSocketChannel client = (EpollSocketChannel) new Bootstrap().group(group)
-                .channel(EpollSocketChannel.class)
+                .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
+        AbstractPollenStreamChannel client = (AbstractPollenStreamChannel) new Bootstrap().group(group)
+                .channelFactory(T.socketChannelFactory())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         EventLoop loop = client.eventLoop();
@@ -355,24 +362,24 @@ class EpollHalfClosureTest {
             for (int i = 0; i < 256; i++) {
                 last = client.writeAndFlush(Unpooled.directBuffer(65536).writerIndex(65536));
             }
-            for (int i = 0; i < 2000 && !hasWrite(EpollTestSupport.onLoop(loop, client::interestSet)); i++) {
+            for (int i = 0; i < 12_000 && !hasWrite(TransportTestSupport.onLoop(loop, client::interestSet)); i++) {
                 Thread.sleep(5);
             }
-            assertTrue(hasWrite(EpollTestSupport.onLoop(loop, client::interestSet)), "send buffer never filled");
+            assertTrue(hasWrite(TransportTestSupport.onLoop(loop, client::interestSet)), "send buffer never filled");
             assertFalse(last.isDone());
 
             client.shutdownOutput().sync();
-            assertTrue(last.await(10, TimeUnit.SECONDS));
+            assertTrue(last.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
             assertFalse(last.isSuccess(), "a write pending at shutdown cannot succeed");
             assertTrue(client.isOpen(), "output shutdown must not close a half-closure channel");
 
-            long eventsBefore = EpollTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCount());
-            String interest = EpollTestSupport.onLoop(loop, client::interestSet);
+            long eventsBefore = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCount());
+            String interest = TransportTestSupport.onLoop(loop, client::interestSet);
             for (int i = 0; i < 200 && hasWrite(interest); i++) {
                 Thread.sleep(5);
-                interest = EpollTestSupport.onLoop(loop, client::interestSet);
+                interest = TransportTestSupport.onLoop(loop, client::interestSet);
             }
-            long events = EpollTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCount()) - eventsBefore;
+            long events = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().eventCount()) - eventsBefore;
             assertFalse(hasWrite(interest), "WRITE still asked for after output shutdown (" + interest + "); "
                     + events + " events were dispatched meanwhile on an idle connection");
         } finally {

@@ -1,5 +1,8 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -27,7 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Pollen's Unix domain channels talk to Netty's NIO ones and to plain JDK channels, both ways. */
-class EpollDomainSocketInteropTest {
+class DomainSocketInteropTest {
+    /** The transport under test (-Dpollen.testsuite.transport); not run for wepoll, which has no Unix domain channels. */
+    private static final Transport T = PollenTransports.transport();
+
     private static EventLoopGroup pollen;
     private static EventLoopGroup nio;
 
@@ -36,22 +42,22 @@ class EpollDomainSocketInteropTest {
 
     @BeforeAll
     static void setUp() {
-        pollen = EpollTestSupport.newGroup(1);
+        pollen = TransportTestSupport.newGroup(T, 1);
         nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(pollen, nio);
+        TransportTestSupport.shutdown(pollen, nio);
     }
 
     private static void echo(Channel server, Bootstrap client, UnixDomainSocketAddress address) throws Exception {
-        byte[] data = EpollDomainSocketTest.randomBytes(100_000);
-        EpollTestSupport.Collector collector = new EpollTestSupport.Collector(data.length);
+        byte[] data = DomainSocketTest.randomBytes(100_000);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(data.length);
         Channel ch = client.handler(collector).connect(address).sync().channel();
         try {
             ch.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
-            assertArrayEquals(data, collector.done.get(10, TimeUnit.SECONDS));
+            assertArrayEquals(data, collector.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
             assertEquals(address, ch.remoteAddress());
             assertEquals(address, server.localAddress());
         } finally {
@@ -63,7 +69,7 @@ class EpollDomainSocketInteropTest {
     @Test
     void pollenServerNioClient() throws Exception {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("p.sock"));
-        Channel server = EpollDomainSocketTest.server(pollen, address, new EpollTestSupport.EchoHandler());
+        Channel server = DomainSocketTest.server(pollen, address, new TransportTestSupport.EchoHandler());
         echo(server, new Bootstrap().group(nio).channel(NioDomainSocketChannel.class), address);
     }
 
@@ -71,8 +77,8 @@ class EpollDomainSocketInteropTest {
     void nioServerPollenClient() throws Exception {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("n.sock"));
         Channel server = new ServerBootstrap().group(nio).channel(NioServerDomainSocketChannel.class)
-                .childHandler(new EpollTestSupport.EchoHandler()).bind(address).sync().channel();
-        echo(server, new Bootstrap().group(pollen).channel(EpollDomainSocketChannel.class), address);
+                .childHandler(new TransportTestSupport.EchoHandler()).bind(address).sync().channel();
+        echo(server, new Bootstrap().group(pollen).channelFactory(T.domainSocketChannelFactory()), address);
     }
 
     @Test
@@ -80,7 +86,7 @@ class EpollDomainSocketInteropTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("jdk.sock"));
         try (ServerSocketChannel jdk = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             jdk.bind(address);
-            Channel client = EpollDomainSocketTest.client(pollen, jdk.getLocalAddress(),
+            Channel client = DomainSocketTest.client(pollen, jdk.getLocalAddress(),
                     new ChannelInboundHandlerAdapter());
             try (SocketChannel accepted = jdk.accept()) {
                 assertEquals(jdk.getLocalAddress(), client.remoteAddress());

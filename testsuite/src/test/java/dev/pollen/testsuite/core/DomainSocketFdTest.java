@@ -1,8 +1,12 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
+import dev.pollen.channel.core.AbstractPollenDomainSocketChannel;
 import dev.pollen.channel.core.DomainSocketReadMode;
 import dev.pollen.channel.core.FileDescriptor;
 import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,7 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Descriptor passing (SCM_RIGHTS) over Unix domain stream channels, and the read mode switch. */
-class EpollDomainSocketFdTest {
+class DomainSocketFdTest {
+    /** The transport under test (-Dpollen.testsuite.transport); not run for wepoll, which has no Unix domain channels. */
+    private static final Transport T = PollenTransports.transport();
+
     private static EventLoopGroup group;
 
     @TempDir
@@ -45,12 +52,12 @@ class EpollDomainSocketFdTest {
 
     @BeforeAll
     static void setUp() {
-        group = EpollTestSupport.newGroup(2);
+        group = TransportTestSupport.newGroup(T, 2);
     }
 
     @AfterAll
     static void tearDown() {
-        EpollTestSupport.shutdown(group);
+        TransportTestSupport.shutdown(group);
     }
 
     /** Queues every inbound message as it comes: FileDescriptors as they are, bytes as strings. */
@@ -73,7 +80,7 @@ class EpollDomainSocketFdTest {
         }
 
         Object next() throws InterruptedException {
-            Object msg = messages.poll(10, TimeUnit.SECONDS);
+            Object msg = messages.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
             assertNotNull(msg, "nothing received");
             return msg;
         }
@@ -101,9 +108,9 @@ class EpollDomainSocketFdTest {
 
     private Channel fdServer(Inbox inbox, DomainSocketReadMode mode, UnixDomainSocketAddress address)
             throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        return new ServerBootstrap().group(group).channelFactory(T.serverDomainSocketChannelFactory())
                 .childOption(PollenChannelOption.DOMAIN_SOCKET_READ_MODE, mode)
-                .childHandler(new EpollDomainSocketTest.ChildCatcher(inbox)).bind(address).sync().channel();
+                .childHandler(new DomainSocketTest.ChildCatcher(inbox)).bind(address).sync().channel();
     }
 
     @Test
@@ -111,7 +118,7 @@ class EpollDomainSocketFdTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("fd.sock"));
         Inbox inbox = new Inbox();
         Channel server = fdServer(inbox, DomainSocketReadMode.FILE_DESCRIPTORS, address);
-        EpollDomainSocketChannel client = EpollDomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
+        AbstractPollenDomainSocketChannel client = DomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
         FileDescriptor[] pipe = FileDescriptor.pipe();
         FileDescriptor received = null;
         try {
@@ -144,7 +151,7 @@ class EpollDomainSocketFdTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("keep.sock"));
         Inbox inbox = new Inbox();
         Channel server = fdServer(inbox, DomainSocketReadMode.FILE_DESCRIPTORS, address);
-        EpollDomainSocketChannel client = EpollDomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
+        AbstractPollenDomainSocketChannel client = DomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
         FileDescriptor[] pipe = FileDescriptor.pipe();
         try {
             for (int i = 0; i < 3; i++) {
@@ -172,13 +179,13 @@ class EpollDomainSocketFdTest {
     void switchingReadModeWhileRegistered() throws Exception {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("switch.sock"));
         Inbox inbox = new Inbox();
-        EpollDomainSocketTest.ChildCatcher catcher = new EpollDomainSocketTest.ChildCatcher(inbox);
-        Channel server = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        DomainSocketTest.ChildCatcher catcher = new DomainSocketTest.ChildCatcher(inbox);
+        Channel server = new ServerBootstrap().group(group).channelFactory(T.serverDomainSocketChannelFactory())
                 .childHandler(catcher).bind(address).sync().channel();
-        EpollDomainSocketChannel client = EpollDomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
+        AbstractPollenDomainSocketChannel client = DomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
         FileDescriptor[] pipe = FileDescriptor.pipe();
         try {
-            EpollDomainSocketChannel child = catcher.child.get(10, TimeUnit.SECONDS);
+            AbstractPollenDomainSocketChannel child = catcher.child.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
             client.writeAndFlush(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)).sync();
             assertEquals("abc", inbox.next());
 
@@ -211,7 +218,7 @@ class EpollDomainSocketFdTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("mixed.sock"));
         Inbox inbox = new Inbox();
         Channel server = fdServer(inbox, DomainSocketReadMode.FILE_DESCRIPTORS, address);
-        EpollDomainSocketChannel client = EpollDomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
+        AbstractPollenDomainSocketChannel client = DomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
         FileDescriptor[] pipe = FileDescriptor.pipe();
         try {
             // Bytes before and between descriptors are consumed, not delivered, in descriptor mode.
@@ -240,7 +247,7 @@ class EpollDomainSocketFdTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("closed.sock"));
         Inbox inbox = new Inbox();
         Channel server = fdServer(inbox, DomainSocketReadMode.FILE_DESCRIPTORS, address);
-        EpollDomainSocketChannel client = EpollDomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
+        AbstractPollenDomainSocketChannel client = DomainSocketTest.client(group, address, new ChannelInboundHandlerAdapter());
         FileDescriptor[] pipe = FileDescriptor.pipe();
         try {
             pipe[1].close();
@@ -265,8 +272,8 @@ class EpollDomainSocketFdTest {
 
     @Test
     void tcpChannelsRefuseDescriptors() throws Exception {
-        Channel server = EpollTestSupport.echoServer(group);
-        Channel client = new io.netty.bootstrap.Bootstrap().group(group).channel(EpollSocketChannel.class)
+        Channel server = TransportTestSupport.echoServer(T, group);
+        Channel client = new io.netty.bootstrap.Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
         FileDescriptor[] pipe = FileDescriptor.pipe();
         try {
