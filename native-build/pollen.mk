@@ -10,7 +10,8 @@
 #   JAVA_HOME      JDK whose include/ provides jni.h
 #   OUT_DIR        where the library goes (inside the jar: META-INF/native)
 #   WORK_DIR       scratch directory for objects and test binaries
-#   TOOLCHAIN      linux-gcc (more toolchains later: mingw-w64, kqueue emulation)
+#   TOOLCHAIN      linux-gcc (default), linux-aarch64, linux-kqueue-emulation, bsd-cc, windows-mingw:
+#                  toolchain-<name>.mk, each over toolchain-common.mk
 #   TEST_WRAPPER   optional command prefix for running C tests (e.g. valgrind)
 
 TOOLCHAIN ?= linux-gcc

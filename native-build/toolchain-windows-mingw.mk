@@ -2,6 +2,7 @@
 # Warnings are errors; only JNI_OnLoad/JNI_OnUnload are exported (the only dllexport symbols);
 # the DLL imports nothing beyond KERNEL32, msvcrt, ws2_32 and ntdll (-static-libgcc).
 # C tests are not run through this file: they run under Wine (transport-native-wepoll/src/test/build.sh).
+include $(dir $(lastword $(MAKEFILE_LIST)))toolchain-common.mk
 CC := x86_64-w64-mingw32-gcc
 LIB_PREFIX :=
 LIB_SUFFIX := .dll
@@ -10,7 +11,6 @@ PLATFORM_EXCLUDE := %_posix.c %pollen_unix_jni.c
 # The project's own Windows jni_md.h comes before the JDK's include dir; include/linux never.
 WINDOWS_JNI_MD_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))include/windows)
 JNI_INCLUDES := -I$(WINDOWS_JNI_MD_DIR) -I$(JAVA_HOME)/include
-WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS := -std=gnu11 -O2 -g $(WARN)
 LDFLAGS := -shared -static-libgcc -Wl,--no-undefined
 LIBS := -lws2_32 -lntdll

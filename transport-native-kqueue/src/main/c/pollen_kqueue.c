@@ -438,7 +438,7 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
         uint32_t ready;
         if (ev->flags & EV_ERROR) {
             if (ev->data == 0) {
-                continue; /* an EV_RECEIPT success */
+                continue; /* a receipt; Pollen sets no EV_RECEIPT, so only ever defensive */
             }
             ready = POLLEN_READY_ERROR;
         } else {

@@ -44,10 +44,11 @@ import java.util.stream.Stream;
  * transport gets one event loop group for the whole JVM, shared by server and client bootstraps, like Netty's
  * {@code SocketTestPermutation}; the same holds for the NIO peer.
  *
- * <h2>Adding a transport (e.g. kqueue)</h2>
+ * <h2>Adding a transport</h2>
  * <ol>
  *   <li>Write one {@link PollenTransportPermutation} (see {@link EpollTransportPermutation}) and register it in
- *       {@link #REGISTRY} under its name.</li>
+ *       {@link #REGISTRY} under its name; its {@code dev.pollen.transport.Transport} must be known to
+       {@code Transport.require(name)} (the core tests take their channels from it).</li>
  *   <li>Add the transport's artifact as a test dependency and one {@code <execution>} to the surefire plugin in
  *       {@code testsuite/pom.xml}, copied from {@code testsuite-epoll}, with
  *       {@code pollen.testsuite.transport} and {@code reportNameSuffix} set to the new name (guard it with an
