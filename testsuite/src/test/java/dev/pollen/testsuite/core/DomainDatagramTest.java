@@ -1,10 +1,13 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.AbstractNamespaceAddress;
+import dev.pollen.channel.core.AbstractPollenDomainDatagramChannel;
 import dev.pollen.channel.core.DomainDatagramPacket;
 import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeIoException;
+import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,7 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Unix domain datagram channels: addressed packets both ways, connected writes, errors. */
-class EpollDomainDatagramTest {
+class DomainDatagramTest {
+    /** The transport under test (-Dpollen.testsuite.transport); not run for wepoll, which has no Unix domain channels. */
+    private static final Transport T = PollenTransports.transport();
+
     private static final int ENOENT = 2;
     private static EventLoopGroup group;
 
@@ -44,7 +50,7 @@ class EpollDomainDatagramTest {
 
     @BeforeAll
     static void setUp() {
-        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
+        group = TransportTestSupport.newGroup(T, 1);
     }
 
     @AfterAll
@@ -68,14 +74,14 @@ class EpollDomainDatagramTest {
         }
 
         String next() throws InterruptedException {
-            String s = received.poll(10, TimeUnit.SECONDS);
+            String s = received.poll(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
             assertNotNull(s, "no datagram");
             return s;
         }
     }
 
     private static Channel bind(SocketAddress address, Inbox inbox) throws InterruptedException {
-        return new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class).handler(inbox)
+        return new Bootstrap().group(group).channelFactory(T.domainDatagramChannelFactory()).handler(inbox)
                 .bind(address).sync().channel();
     }
 
@@ -129,10 +135,10 @@ class EpollDomainDatagramTest {
         UnixDomainSocketAddress clientPath = UnixDomainSocketAddress.of(dir.resolve("cli.sock"));
         Inbox inbox = new Inbox();
         Channel srv = bind(server, inbox);
-        Channel client = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+        Channel client = new Bootstrap().group(group).channelFactory(T.domainDatagramChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()).connect(server, clientPath).sync().channel();
         try {
-            assertTrue(((EpollDomainDatagramChannel) client).isConnected());
+            assertTrue(((AbstractPollenDomainDatagramChannel) client).isConnected());
             assertEquals(server, client.remoteAddress());
             assertEquals(clientPath, client.localAddress());
             client.writeAndFlush(text("hello")).sync();
