@@ -3,6 +3,7 @@ package dev.pollen.testsuite.core;
 import dev.pollen.channel.core.PollenChannelOption;
 import dev.pollen.channel.core.SegmentedDatagramPacket;
 import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.DatagramSink;
 import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -72,63 +73,7 @@ class DatagramTest {
         TransportTestSupport.shutdown(group);
     }
 
-    /** One received datagram, copied out (the buffer is released at once). */
-    static final class Received {
-        final byte[] data;
-        final InetSocketAddress sender;
-        final InetSocketAddress recipient;
-
-        Received(DatagramPacket p) {
-            data = new byte[p.content().readableBytes()];
-            p.content().getBytes(p.content().readerIndex(), data);
-            sender = p.sender();
-            recipient = p.recipient();
-        }
-
-        String text() {
-            return new String(data, CharsetUtil.UTF_8);
-        }
-    }
-
-    /** Collects datagrams, counts reads per read-complete, records exceptions. */
-    static class Sink extends SimpleChannelInboundHandler<DatagramPacket> {
-        final BlockingQueue<Received> packets = new LinkedBlockingQueue<>();
-        final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
-        final List<Integer> readsPerBatch = new CopyOnWriteArrayList<>();
-        private int reads;
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-            reads++;
-            packets.add(new Received(msg));
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (reads > 0) {
-                readsPerBatch.add(reads);
-            }
-            reads = 0;
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            errors.add(cause);
-        }
-
-        Received take() throws InterruptedException {
-            Received r = packets.poll(60, TimeUnit.SECONDS);
-            assertNotNull(r, "no datagram within 60 s");
-            return r;
-        }
-
-        void assertNothing() throws InterruptedException {
-            Received r = packets.poll(500, TimeUnit.MILLISECONDS);
-            assertNull(r, () -> "unexpected datagram: " + r.text());
-        }
-    }
-
-    private static Bootstrap bootstrap(SocketProtocolFamily family, Sink sink) {
+    private static Bootstrap bootstrap(SocketProtocolFamily family, DatagramSink sink) {
         return new Bootstrap().group(group).channelFactory(T.datagramChannelFactory(family)).handler(sink);
     }
 
@@ -151,14 +96,14 @@ class DatagramTest {
     }
 
     private void echo(SocketProtocolFamily family, InetAddress host) throws Exception {
-        Sink serverSink = new Sink() {
+        DatagramSink serverSink = new DatagramSink() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
                 super.channelRead0(ctx, msg);
                 ctx.writeAndFlush(new DatagramPacket(msg.content().retainedDuplicate(), msg.sender()));
             }
         };
-        Sink clientSink = new Sink();
+        DatagramSink clientSink = new DatagramSink();
         Channel server = bootstrap(family, serverSink).bind(new InetSocketAddress(host, 0)).sync().channel();
         Channel client = bootstrap(family, clientSink).bind(new InetSocketAddress(host, 0)).sync().channel();
         try {
@@ -168,11 +113,11 @@ class DatagramTest {
             }
             client.flush();
             for (int i = 0; i < 10; i++) {
-                Received r = clientSink.take();
+                DatagramSink.Received r = clientSink.take();
                 assertEquals("ping-" + i, r.text());
                 assertEquals(to, r.sender);
                 assertEquals(client.localAddress(), r.recipient);
-                Received s = serverSink.take();
+                DatagramSink.Received s = serverSink.take();
                 assertEquals(client.localAddress(), s.sender);
                 assertEquals(server.localAddress(), s.recipient);
             }
@@ -184,20 +129,20 @@ class DatagramTest {
     }
 
     private void echoMixed() throws Exception {
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(SocketProtocolFamily.INET6, sink).bind(new InetSocketAddress(0)).sync().channel();
-        Sink clientSink = new Sink();
+        DatagramSink clientSink = new DatagramSink();
         Channel client = bootstrap(SocketProtocolFamily.INET, clientSink).bind(new InetSocketAddress(LOOPBACK4, 0))
                 .sync().channel();
         try {
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             client.writeAndFlush(packet("mapped", new InetSocketAddress(LOOPBACK4, port))).sync();
-            Received r = sink.take();
+            DatagramSink.Received r = sink.take();
             assertEquals("mapped", r.text());
             // The IPv4 peer appears as plain IPv4, and can be answered as such.
             assertEquals(client.localAddress(), r.sender);
             server.writeAndFlush(packet("back", r.sender)).sync();
-            Received back = clientSink.take();
+            DatagramSink.Received back = clientSink.take();
             assertEquals("back", back.text());
             assertEquals(new InetSocketAddress(LOOPBACK4, port), back.sender);
         } finally {
@@ -208,20 +153,20 @@ class DatagramTest {
 
     @Test
     void connectedEchoDisconnectAndReconnect() throws Exception {
-        Sink serverSink = new Sink();
+        DatagramSink serverSink = new DatagramSink();
         Channel server = bootstrap(null, serverSink).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
-        Sink clientSink = new Sink();
+        DatagramSink clientSink = new DatagramSink();
         DatagramChannel client = (DatagramChannel) bootstrap(null, clientSink).connect(server.localAddress()).sync()
                 .channel();
         try {
             assertTrue(client.isConnected() && client.isActive());
             assertEquals(server.localAddress(), client.remoteAddress());
             client.writeAndFlush(direct("connected")).sync();
-            Received r = serverSink.take();
+            DatagramSink.Received r = serverSink.take();
             assertEquals("connected", r.text());
             assertEquals(client.localAddress(), r.sender);
             server.writeAndFlush(packet("reply", r.sender)).sync();
-            Received reply = clientSink.take();
+            DatagramSink.Received reply = clientSink.take();
             assertEquals("reply", reply.text());
             assertEquals(server.localAddress(), reply.sender);
 
@@ -241,10 +186,10 @@ class DatagramTest {
 
     @Test
     void connectedChannelReportsPortUnreachable() throws Exception {
-        Channel closed = bootstrap(null, new Sink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel closed = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         InetSocketAddress gone = (InetSocketAddress) closed.localAddress();
         closed.close().sync();
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel client = bootstrap(null, sink).connect(gone).sync().channel();
         try {
             client.writeAndFlush(direct("anyone?")).sync();
@@ -259,7 +204,7 @@ class DatagramTest {
 
     @Test
     void scatteringReadsDeliverSeveralDatagramsPerRead() throws Exception {
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(null, sink)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 100)
@@ -273,7 +218,7 @@ class DatagramTest {
             Thread.sleep(200); // all 32 are queued before the one read below
             server.read();
             for (int i = 0; i < 32; i++) {
-                Received r = sink.take();
+                DatagramSink.Received r = sink.take();
                 assertEquals("d" + i, r.text());
                 assertEquals(sender.getLocalSocketAddress(), r.sender);
             }
@@ -287,9 +232,9 @@ class DatagramTest {
 
     @Test
     void batchedWritesAllArrive() throws Exception {
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(null, sink).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
-        Channel client = bootstrap(null, new Sink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         try {
             InetSocketAddress to = (InetSocketAddress) server.localAddress();
             List<ChannelFuture> futures = new ArrayList<>();
@@ -317,9 +262,9 @@ class DatagramTest {
 
     @Test
     void broadcastOnLoopbackNeedsSoBroadcast() throws Exception {
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(SocketProtocolFamily.INET, sink).bind(new InetSocketAddress(0)).sync().channel();
-        Channel client = bootstrap(SocketProtocolFamily.INET, new Sink()).bind(new InetSocketAddress(LOOPBACK4, 0))
+        Channel client = bootstrap(SocketProtocolFamily.INET, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0))
                 .sync().channel();
         try {
             int port = ((InetSocketAddress) server.localAddress()).getPort();
@@ -330,7 +275,7 @@ class DatagramTest {
             assertTrue(client.isOpen());
             ((DatagramChannel) client).config().setBroadcast(true);
             client.writeAndFlush(packet("all", broadcast)).sync();
-            Received r = sink.take();
+            DatagramSink.Received r = sink.take();
             assertEquals("all", r.text());
             assertEquals(client.localAddress(), r.sender);
         } finally {
@@ -341,7 +286,7 @@ class DatagramTest {
 
     @Test
     void badInputGivesClearExceptions() throws Exception {
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel ch = bootstrap(null, sink).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         InetSocketAddress self = (InetSocketAddress) ch.localAddress();
         assertInstanceOf(UnresolvedAddressException.class,
@@ -361,12 +306,12 @@ class DatagramTest {
         assertEquals("still fine", sink.take().text());
         // The Bootstrap resolves first; the channel itself refuses an unresolved address.
         assertInstanceOf(java.net.UnknownHostException.class,
-                bootstrap(null, new Sink()).connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 9))
+                bootstrap(null, new DatagramSink()).connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 9))
                         .await().cause());
-        Channel unconnected = bootstrap(null, new Sink()).register().sync().channel();
+        Channel unconnected = bootstrap(null, new DatagramSink()).register().sync().channel();
         assertInstanceOf(UnresolvedAddressException.class,
                 unconnected.connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 9)).await().cause());
-        assertInstanceOf(UnresolvedAddressException.class, bootstrap(null, new Sink()).register().sync().channel()
+        assertInstanceOf(UnresolvedAddressException.class, bootstrap(null, new DatagramSink()).register().sync().channel()
                 .bind(InetSocketAddress.createUnresolved("no.such.host.invalid", 9)).await().cause());
         ch.close().sync();
         DatagramPacket late = packet("late", self);
@@ -377,10 +322,10 @@ class DatagramTest {
 
     @Test
     void autoReadOffKeepsDatagramsQueued() throws Exception {
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(null, sink).option(ChannelOption.AUTO_READ, false)
                 .bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
-        Channel client = bootstrap(null, new Sink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         try {
             client.writeAndFlush(packet("one", (InetSocketAddress) server.localAddress())).sync();
             client.writeAndFlush(packet("two", (InetSocketAddress) server.localAddress())).sync();

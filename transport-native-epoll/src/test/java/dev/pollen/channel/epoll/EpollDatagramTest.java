@@ -2,6 +2,7 @@ package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.PollenChannelOption;
 import dev.pollen.channel.core.SegmentedDatagramPacket;
+import dev.pollen.testsupport.DatagramSink;
 import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -68,63 +69,7 @@ class EpollDatagramTest {
         TransportTestSupport.shutdown(group);
     }
 
-    /** One received datagram, copied out (the buffer is released at once). */
-    static final class Received {
-        final byte[] data;
-        final InetSocketAddress sender;
-        final InetSocketAddress recipient;
-
-        Received(DatagramPacket p) {
-            data = new byte[p.content().readableBytes()];
-            p.content().getBytes(p.content().readerIndex(), data);
-            sender = p.sender();
-            recipient = p.recipient();
-        }
-
-        String text() {
-            return new String(data, CharsetUtil.UTF_8);
-        }
-    }
-
-    /** Collects datagrams, counts reads per read-complete, records exceptions. */
-    static class Sink extends SimpleChannelInboundHandler<DatagramPacket> {
-        final BlockingQueue<Received> packets = new LinkedBlockingQueue<>();
-        final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
-        final List<Integer> readsPerBatch = new CopyOnWriteArrayList<>();
-        private int reads;
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-            reads++;
-            packets.add(new Received(msg));
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (reads > 0) {
-                readsPerBatch.add(reads);
-            }
-            reads = 0;
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            errors.add(cause);
-        }
-
-        Received take() throws InterruptedException {
-            Received r = packets.poll(60, TimeUnit.SECONDS);
-            assertNotNull(r, "no datagram within 60 s");
-            return r;
-        }
-
-        void assertNothing() throws InterruptedException {
-            Received r = packets.poll(500, TimeUnit.MILLISECONDS);
-            assertNull(r, () -> "unexpected datagram: " + r.text());
-        }
-    }
-
-    private static Bootstrap bootstrap(SocketProtocolFamily family, Sink sink) {
+    private static Bootstrap bootstrap(SocketProtocolFamily family, DatagramSink sink) {
         return new Bootstrap().group(group).channelFactory(() -> family == null ? new EpollDatagramChannel()
                 : new EpollDatagramChannel(family)).handler(sink);
     }
@@ -140,7 +85,7 @@ class EpollDatagramTest {
 
     @Test
     void segmentedPacketArrivesAsSeparateDatagrams() throws Exception {
-        Channel client = bootstrap(null, new Sink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(LOOPBACK4, 0))) {
             receiver.setSoTimeout(5000);
             byte[] payload = new byte[1000];
@@ -179,12 +124,12 @@ class EpollDatagramTest {
                 ch.unsafe().closeForcibly();
             }
         }
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(null, sink)
                 .option(EpollChannelOption.UDP_GRO, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
                 .bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
-        Channel client = bootstrap(null, new Sink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         try {
             byte[] payload = new byte[1000];
             for (int i = 0; i < payload.length; i++) {
@@ -194,7 +139,7 @@ class EpollDatagramTest {
                     (InetSocketAddress) server.localAddress())).sync();
             int[] sizes = {300, 300, 300, 100};
             for (int i = 0; i < sizes.length; i++) {
-                Received r = sink.take();
+                DatagramSink.Received r = sink.take();
                 assertEquals(sizes[i], r.data.length);
                 assertEquals((byte) (i * 300), r.data[0]);
                 assertEquals(client.localAddress(), r.sender);
@@ -208,11 +153,11 @@ class EpollDatagramTest {
 
     @Test
     void originalDestinationBecomesRecipient() throws Exception {
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(SocketProtocolFamily.INET, sink)
                 .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
                 .bind(new InetSocketAddress(0)).sync().channel();
-        Channel client = bootstrap(null, new Sink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         try {
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             InetSocketAddress dst = new InetSocketAddress(address("127.0.0.3"), port);
@@ -231,12 +176,12 @@ class EpollDatagramTest {
     void multicastOnLoopback() throws Exception {
         NetworkInterface lo = NetworkInterface.getByName("lo");
         InetAddress groupAddress = address("239.255.77.2");
-        Sink sink = new Sink();
+        DatagramSink sink = new DatagramSink();
         DatagramChannel server = (DatagramChannel) bootstrap(SocketProtocolFamily.INET, sink)
                 .bind(new InetSocketAddress(0)).sync().channel();
-        Channel a = bootstrap(SocketProtocolFamily.INET, new Sink()).option(ChannelOption.IP_MULTICAST_IF, lo)
+        Channel a = bootstrap(SocketProtocolFamily.INET, new DatagramSink()).option(ChannelOption.IP_MULTICAST_IF, lo)
                 .bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
-        Channel b = bootstrap(SocketProtocolFamily.INET, new Sink()).option(ChannelOption.IP_MULTICAST_IF, lo)
+        Channel b = bootstrap(SocketProtocolFamily.INET, new DatagramSink()).option(ChannelOption.IP_MULTICAST_IF, lo)
                 .bind(new InetSocketAddress(address("127.0.0.2"), 0)).sync().channel();
         try {
             InetSocketAddress group = new InetSocketAddress(groupAddress, server.localAddress().getPort());
@@ -262,7 +207,7 @@ class EpollDatagramTest {
             server.joinGroup(groupAddress, lo, LOOPBACK4).sync();
             b.writeAndFlush(packet("wrong-source", group)).sync();
             a.writeAndFlush(packet("right-source", group)).sync();
-            Received r = sink.take();
+            DatagramSink.Received r = sink.take();
             assertEquals("right-source", r.text());
             assertEquals(a.localAddress(), r.sender);
             sink.assertNothing();
