@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -54,11 +55,25 @@ class PollenManyConnectionsTest {
             long open = openDescriptors();
             assertTrue(open >= before + CONNECTIONS, "descriptors while connected: " + open + ", before: " + before);
 
+            // The loop is held while the clients close, so that all their end-of-stream events are ready
+            // at once when it waits again: a wait then fills the default buffer, whatever the machine's pace.
+            CountDownLatch hold = new CountDownLatch(1);
+            CountDownLatch held = new CountDownLatch(1);
+            loop.execute(() -> {
+                held.countDown();
+                try {
+                    hold.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(held.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), "the loop was held");
             OutputStream in = child.getOutputStream();
             in.write('\n');
             in.flush();
             assertEquals("CLOSED", out.readLine());
             assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the client JVM exits");
+            hold.countDown();
             assertEquals(0, child.exitValue());
             child.getInputStream().close();
             child.getOutputStream().close();
