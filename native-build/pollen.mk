@@ -4,6 +4,7 @@
 #   LIB_NAME       library base name, e.g. pollen_transport_native_epoll
 #   ARCH           normalised CPU name (x86_64, aarch_64, ...)
 #   SRC_DIRS       directories whose *.c files make up the library
+#   SRC_FILES      single files from other directories that join them (optional)
 #   EXTRA_CFLAGS   added to every compile (optional)
 #   TEST_DIRS      directories whose *.c files are each one C test program
 #   JNI_UTIL_DIR   unpacked netty-jni-util sources
@@ -20,7 +21,7 @@ include $(dir $(lastword $(MAKEFILE_LIST)))toolchain-$(TOOLCHAIN).mk
 LIB_FILE := $(OUT_DIR)/$(LIB_PREFIX)$(LIB_NAME)_$(ARCH)$(LIB_SUFFIX)
 
 # A toolchain leaves out the other platforms' variants (PLATFORM_EXCLUDE, e.g. %_win.c).
-SRCS := $(filter-out $(PLATFORM_EXCLUDE),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+SRCS := $(filter-out $(PLATFORM_EXCLUDE),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)) $(SRC_FILES))
 # C tests link the library's code without its JNI glue.
 CORE_SRCS := $(filter-out %jni.c,$(SRCS))
 TEST_SRCS := $(foreach d,$(TEST_DIRS),$(wildcard $(d)/*.c))
@@ -30,7 +31,7 @@ OBJS := $(patsubst %.c,$(WORK_DIR)/obj/%.o,$(notdir $(SRCS))) $(WORK_DIR)/obj/ne
 TEST_OBJS := $(patsubst %.c,$(WORK_DIR)/test-obj/%.o,$(notdir $(CORE_SRCS)))
 TEST_BINS := $(patsubst %.c,$(WORK_DIR)/tests/%,$(notdir $(TEST_SRCS)))
 
-vpath %.c $(SRC_DIRS) $(TEST_DIRS) $(JNI_UTIL_DIR)
+vpath %.c $(SRC_DIRS) $(dir $(SRC_FILES)) $(TEST_DIRS) $(JNI_UTIL_DIR)
 
 .PHONY: all test clean
 # Keep test objects between runs.

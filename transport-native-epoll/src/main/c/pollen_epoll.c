@@ -1,4 +1,10 @@
-/* The epoll backend of the poller contract (pollen_poller.h). */
+/*
+ * The epoll backend of the poller contract (pollen_poller.h).
+ *
+ * A build may present it under another name with fewer capabilities (the wepoll transport's Linux
+ * test build does): POLLEN_EPOLL_NAME names the backend and POLLEN_EPOLL_CAPS masks what it
+ * reports. Without POLLEN_CAP_NANO_TIMEOUT in the mask, waits take millisecond timeouts, rounded up.
+ */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -14,6 +20,13 @@
 
 #include "pollen_poller.h"
 #include "pollen_errno.h"
+
+#ifndef POLLEN_EPOLL_NAME
+#define POLLEN_EPOLL_NAME "epoll"
+#endif
+#ifndef POLLEN_EPOLL_CAPS
+#define POLLEN_EPOLL_CAPS UINT32_MAX
+#endif
 
 /* The eventfd's registration; callers' tokens never take this value. */
 #define WAKE_TOKEN UINT64_MAX
@@ -127,7 +140,7 @@ static int epoll_wait_ns(pollen_poller *p, int max, int64_t timeout_ns) {
         return raw_epoll_wait(p->epfd, p->events, max, timeout_ns < 0 ? -1 : 0);
     }
 #ifdef SYS_epoll_pwait2
-    if (have_pwait2 != 0) {
+    if ((POLLEN_EPOLL_CAPS & POLLEN_CAP_NANO_TIMEOUT) && have_pwait2 != 0) {
         struct timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
         int n = (int) syscall(SYS_epoll_pwait2, p->epfd, p->events, max, &ts, NULL, 0);
         if (n >= 0 || errno != ENOSYS) {
@@ -218,9 +231,9 @@ uint32_t pollen_poller_capabilities(void) {
         caps |= POLLEN_CAP_NANO_TIMEOUT;
     }
 #endif
-    return caps;
+    return caps & POLLEN_EPOLL_CAPS;
 }
 
 const char *pollen_poller_name(void) {
-    return "epoll";
+    return POLLEN_EPOLL_NAME;
 }

@@ -90,6 +90,9 @@ static void check_bulk(jlong p, jint c, jint s) {
     unsigned char *out = malloc(CHUNK), *in = malloc(CHUNK);
     pollen_event ev[8];
     int sent = 0, received = 0, eagain = 0, mismatch = 0, error = 0;
+    /* Small buffers, so the sender meets EAGAIN however fast the receiver drains. */
+    check_eq("setOption(SO_SNDBUF, 32 KiB) on the sender returns 0", SN(setOption, c, POLLEN_SO_SNDBUF, 32768), 0);
+    check_eq("setOption(SO_RCVBUF, 32 KiB) on the receiver returns 0", SN(setOption, s, POLLEN_SO_RCVBUF, 32768), 0);
     check_eq("pollerCtl ADD client WRITE returns 0", PN(pollerCtl, p, POLLEN_CTL_ADD, c, POLLEN_INTEREST_WRITE, T_CLIENT), 0);
     check_eq("pollerCtl ADD server READ returns 0", PN(pollerCtl, p, POLLEN_CTL_ADD, s, POLLEN_INTEREST_READ, T_SERVER), 0);
     double deadline = now_ms() + 60000;
