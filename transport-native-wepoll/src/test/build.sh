@@ -8,6 +8,7 @@
 #   bash transport-native-wepoll/src/test/build.sh            # the DLL check and all tests
 #   bash transport-native-wepoll/src/test/build.sh test_oneshot test_reset   # just these
 #   bash transport-native-wepoll/src/test/build.sh dll        # just the DLL check
+#   bash transport-native-wepoll/src/test/build.sh bench_afd_scaling   # a measurement (src/test/bench)
 #
 # Needs: x86_64-w64-mingw32-gcc and wine (see transport-native-wepoll/README.md).
 set -euo pipefail
@@ -33,6 +34,12 @@ declare -A sources=([test_poller]="$core/test/c/test_poller.c")
 for f in "$here"/c/test_*.c; do
     name=$(basename "$f" .c)
     sources[$name]=$f
+done
+# Measurements, run only when named (bench/*.c).
+declare -A benches=()
+for f in "$here"/bench/*.c; do
+    name=$(basename "$f" .c)
+    benches[$name]=$f
 done
 
 if (($# > 0)); then selected=("$@"); else mapfile -t selected < <(printf '%s\n' dll "${!sources[@]}" | sort); fi
@@ -64,7 +71,8 @@ for src in "${backend[@]}" "${support[@]}"; do
     objects+=("$obj")
 done
 for name in "${selected[@]}"; do
-    src=${sources[$name]:?unknown test $name}
+    src=${sources[$name]:-${benches[$name]:-}}
+    [[ -n $src ]] || { echo "unknown test $name" >&2; exit 2; }
     # test_poller.c uses pthreads: winpthreads is linked statically (-static), so every test
     # imports only KERNEL32, msvcrt, ws2_32 and ntdll.
     "$CC" "${CFLAGS[@]}" -o "$out/$name.exe" "$src" "${objects[@]}" -static "${LDLIBS[@]}" -lpthread

@@ -2,7 +2,8 @@
  * The wepoll backend of the poller contract (pollen_poller.h): epoll-like readiness for
  * Winsock sockets over an I/O completion port.
  *
- * Each registered socket has at most one AFD poll outstanding (pollen_wepoll_sock.c). ctl
+ * Each registered socket has at most one AFD poll outstanding (pollen_wepoll_sock.c), through
+ * an AFD handle it shares with at most 31 others (pollen_wepoll_group.c). ctl
  * only records the wanted interest and queues the socket; wait, on the loop thread, submits
  * the queued polls, then dequeues completions with GetQueuedCompletionStatusEx. A completion
  * is one-shot, so the socket is queued again and the next wait re-polls: a socket that is
@@ -64,10 +65,13 @@ int pollen_poller_create(pollen_poller **out, int capacity) {
         rc = pollen_errno_last();
         goto err_table;
     }
-    rc = pollen_afd_open(p->iocp, POLLEN_KEY_AFD, &p->afd);
+    /* The first group opens now, so a missing AFD driver fails here and not at the first ADD. */
+    pollen_afd_group *first;
+    rc = pollen_group_acquire(p, &first);
     if (rc < 0) {
         goto err_iocp;
     }
+    pollen_group_release(p, first);
     *out = p;
     return 0;
 err_iocp:
@@ -252,9 +256,7 @@ int pollen_poller_close(pollen_poller *p) {
         }
     }
     poller_drain(p);
-    if (!CloseHandle(p->afd)) {
-        rc = pollen_errno_last();
-    }
+    rc = pollen_group_close_all(p);
     if (!CloseHandle(p->iocp) && rc == 0) {
         rc = pollen_errno_last();
     }

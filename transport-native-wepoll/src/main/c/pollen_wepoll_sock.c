@@ -115,13 +115,19 @@ static void sock_unqueue(pollen_poller *p, pollen_sock *s) {
     }
 }
 
-static int sock_cancel(pollen_poller *p, pollen_sock *s) {
-    int rc = pollen_afd_cancel(p->afd, &s->iosb);
+static int sock_cancel(pollen_sock *s) {
+    int rc = pollen_afd_cancel(s->group->afd, &s->iosb);
     if (rc == 0) {
         /* PENDING -> CANCELLED: the completion (cancelled or not) is still to come. */
         s->poll = POLLEN_SOCK_CANCELLED;
     }
     return rc;
+}
+
+/* Its last poll is over: the socket leaves its group and its memory goes. */
+static void sock_free(pollen_poller *p, pollen_sock *s) {
+    pollen_group_release(p, s->group);
+    free(s);
 }
 
 int pollen_sock_new(pollen_poller *p, SOCKET fd, uint32_t interest, uint64_t token, pollen_sock **out) {
@@ -137,14 +143,20 @@ int pollen_sock_new(pollen_poller *p, SOCKET fd, uint32_t interest, uint64_t tok
     s->fd = fd;
     s->base = base;
     s->poll = POLLEN_SOCK_IDLE; /* new: IDLE, queued so that the next wait submits a poll */
+    rc = pollen_group_acquire(p, &s->group);
+    if (rc < 0) {
+        goto err_sock;
+    }
     rc = pollen_table_insert(&p->table, s);
     if (rc < 0) {
-        goto err;
+        goto err_group;
     }
     pollen_sock_set(p, s, interest, token);
     *out = s;
     return 0;
-err:
+err_group:
+    pollen_group_release(p, s->group);
+err_sock:
     free(s);
     return rc;
 }
@@ -167,7 +179,7 @@ int pollen_sock_update(pollen_poller *p, pollen_sock *s) {
             return 0;
         }
         /* PENDING -> CANCELLED; its completion requeues us and the next poll has the new events. */
-        return sock_cancel(p, s);
+        return sock_cancel(s);
     case POLLEN_SOCK_CANCELLED:
         /* CANCELLED stays: nothing to do until the cancelled poll's completion arrives. */
         return 0;
@@ -180,7 +192,7 @@ int pollen_sock_update(pollen_poller *p, pollen_sock *s) {
     s->info.handles[0].handle = (HANDLE) s->base;
     s->info.handles[0].events = want;
     s->info.handles[0].status = 0;
-    rc = pollen_afd_poll(p->afd, &s->info, &s->iosb);
+    rc = pollen_afd_poll(s->group->afd, &s->info, &s->iosb);
     if (rc == -EBADF || rc == -ENOTSOCK) {
         /* IDLE -> freed: the handle was closed without a DEL; nothing is outstanding. */
         pollen_sock_delete(p, s);
@@ -201,7 +213,7 @@ void pollen_sock_delete(pollen_poller *p, pollen_sock *s) {
     if (!s->delete_pending) {
         if (s->poll == POLLEN_SOCK_PENDING) {
             /* PENDING -> CANCELLED (+ delete pending). A failed cancel only delays the free. */
-            (void) sock_cancel(p, s);
+            (void) sock_cancel(s);
         }
         sock_unqueue(p, s);
         pollen_table_remove(&p->table, s);
@@ -213,7 +225,7 @@ void pollen_sock_delete(pollen_poller *p, pollen_sock *s) {
         }
     }
     if (s->poll == POLLEN_SOCK_IDLE) {
-        free(s);
+        sock_free(p, s);
     }
 }
 
@@ -227,7 +239,7 @@ int pollen_sock_feed(pollen_poller *p, pollen_sock *s, pollen_event *ev) {
     if (s->delete_pending) {
         /* Delete pending -> freed: the last reference (the kernel's) is gone. */
         list_unlink(&p->deleted, s);
-        free(s);
+        sock_free(p, s);
         return 0;
     }
     if (status == STATUS_CANCELLED) {
@@ -239,7 +251,7 @@ int pollen_sock_feed(pollen_poller *p, pollen_sock *s, pollen_event *ev) {
     } else if (s->info.handles[0].events & POLLEN_AFD_POLL_LOCAL_CLOSE) {
         /* Closed without a DEL: IDLE -> freed; the caller's token never shows again. */
         pollen_table_remove(&p->table, s);
-        free(s);
+        sock_free(p, s);
         return 0;
     } else {
         ready = sock_ready(s->info.handles[0].events);
