@@ -2,8 +2,6 @@ package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
@@ -16,7 +14,6 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Enumeration;
-import java.util.Map;
 
 import static io.netty.channel.ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION;
 import static io.netty.channel.ChannelOption.IP_MULTICAST_ADDR;
@@ -35,7 +32,7 @@ import static io.netty.channel.ChannelOption.SO_SNDBUF;
  * {@link PollenChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE} above 0 splits each buffer into slices of
  * that size and fills several with one system call.
  */
-public class PollenDatagramChannelConfig extends DefaultChannelConfig implements DatagramChannelConfig {
+public class PollenDatagramChannelConfig extends PollenChannelConfig implements DatagramChannelConfig {
     // Native option ids for transport subclasses (pollen_dgram.h).
     protected static final int OPT_MULTICAST_ALL = NativeDatagram.MULTICAST_ALL;
     protected static final int OPT_RECVORIGDSTADDR = NativeDatagram.RECVORIGDSTADDR;
@@ -43,100 +40,44 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
     protected static final int OPT_TRANSPARENT = NativeDatagram.TRANSPARENT;
     protected static final int OPT_UDP_GRO = NativeDatagram.UDP_GRO;
 
+    /** The options of every UDP channel; a transport's subclass builds its table on this one. */
+    @SuppressWarnings("deprecation") // IP_MULTICAST_ADDR, DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION
+    protected static final OptionTable<PollenDatagramChannelConfig> OPTIONS =
+            OptionTable.<PollenDatagramChannelConfig>builder()
+                    .option(SO_BROADCAST, c -> c.isBroadcast(), (c, v) -> c.setBroadcast(v))
+                    .option(SO_RCVBUF, c -> c.getReceiveBufferSize(), (c, v) -> c.setReceiveBufferSize(v))
+                    .option(SO_SNDBUF, c -> c.getSendBufferSize(), (c, v) -> c.setSendBufferSize(v))
+                    .option(SO_REUSEADDR, c -> c.isReuseAddress(), (c, v) -> c.setReuseAddress(v))
+                    .option(IP_MULTICAST_LOOP_DISABLED, c -> c.isLoopbackModeDisabled(),
+                            (c, v) -> c.setLoopbackModeDisabled(v))
+                    .option(IP_MULTICAST_ADDR, c -> c.getInterface(), (c, v) -> c.setInterface(v))
+                    .option(IP_MULTICAST_IF, c -> c.getNetworkInterface(), (c, v) -> c.setNetworkInterface(v))
+                    .option(IP_MULTICAST_TTL, c -> c.getTimeToLive(), (c, v) -> c.setTimeToLive(v))
+                    .option(IP_TOS, c -> c.getTrafficClass(), (c, v) -> c.setTrafficClass(v))
+                    .option(DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.isActiveOnRegistration(),
+                            (c, v) -> c.setActiveOnRegistration(v))
+                    // Not socketBoolean: its failures stay plain ChannelExceptions, as the other options' here.
+                    .option(PollenChannelOption.SO_REUSEPORT, c -> c.getSocketOption(PollenSocket.SO_REUSEPORT) != 0,
+                            (c, v) -> c.setSocketOption(PollenSocket.SO_REUSEPORT, v ? 1 : 0))
+                    .option(PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, c -> c.getMaxDatagramPayloadSize(),
+                            (c, v) -> c.setMaxDatagramPayloadSize(v))
+                    .build();
+
     private static final int MAX_PAYLOAD = 65535;
 
-    private final PollenSocket socket;
     private final boolean ipv6;
     private volatile boolean activeOnRegistration;
     private volatile int maxDatagramPayloadSize;
 
     public PollenDatagramChannelConfig(AbstractPollenDatagramChannel channel, PollenSocket socket) {
-        super(channel, new FixedRecvByteBufAllocator(2048));
-        this.socket = socket;
+        this(channel, socket, OPTIONS);
+    }
+
+    /** For a transport's subclass, with its table: {@link #OPTIONS} plus its own options. */
+    protected PollenDatagramChannelConfig(AbstractPollenDatagramChannel channel, PollenSocket socket,
+            OptionTable<? extends PollenDatagramChannelConfig> options) {
+        super(channel, new FixedRecvByteBufAllocator(2048), socket, options);
         this.ipv6 = socket.family() == PollenSocket.FAMILY_INET6;
-    }
-
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, SO_REUSEADDR, IP_MULTICAST_LOOP_DISABLED,
-                IP_MULTICAST_ADDR, IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_TOS, DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION,
-                PollenChannelOption.SO_REUSEPORT, PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE);
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "deprecation"})
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == SO_BROADCAST) {
-            return (T) Boolean.valueOf(isBroadcast());
-        }
-        if (option == SO_RCVBUF) {
-            return (T) Integer.valueOf(getReceiveBufferSize());
-        }
-        if (option == SO_SNDBUF) {
-            return (T) Integer.valueOf(getSendBufferSize());
-        }
-        if (option == SO_REUSEADDR) {
-            return (T) Boolean.valueOf(isReuseAddress());
-        }
-        if (option == IP_MULTICAST_LOOP_DISABLED) {
-            return (T) Boolean.valueOf(isLoopbackModeDisabled());
-        }
-        if (option == IP_MULTICAST_ADDR) {
-            return (T) getInterface();
-        }
-        if (option == IP_MULTICAST_IF) {
-            return (T) getNetworkInterface();
-        }
-        if (option == IP_MULTICAST_TTL) {
-            return (T) Integer.valueOf(getTimeToLive());
-        }
-        if (option == IP_TOS) {
-            return (T) Integer.valueOf(getTrafficClass());
-        }
-        if (option == DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) {
-            return (T) Boolean.valueOf(activeOnRegistration);
-        }
-        if (option == PollenChannelOption.SO_REUSEPORT) {
-            return (T) Boolean.valueOf(getSocketOption(PollenSocket.SO_REUSEPORT) != 0);
-        }
-        if (option == PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE) {
-            return (T) Integer.valueOf(getMaxDatagramPayloadSize());
-        }
-        return super.getOption(option);
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == SO_BROADCAST) {
-            setBroadcast((Boolean) value);
-        } else if (option == SO_RCVBUF) {
-            setReceiveBufferSize((Integer) value);
-        } else if (option == SO_SNDBUF) {
-            setSendBufferSize((Integer) value);
-        } else if (option == SO_REUSEADDR) {
-            setReuseAddress((Boolean) value);
-        } else if (option == IP_MULTICAST_LOOP_DISABLED) {
-            setLoopbackModeDisabled((Boolean) value);
-        } else if (option == IP_MULTICAST_ADDR) {
-            setInterface((InetAddress) value);
-        } else if (option == IP_MULTICAST_IF) {
-            setNetworkInterface((NetworkInterface) value);
-        } else if (option == IP_MULTICAST_TTL) {
-            setTimeToLive((Integer) value);
-        } else if (option == IP_TOS) {
-            setTrafficClass((Integer) value);
-        } else if (option == DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) {
-            setActiveOnRegistration((Boolean) value);
-        } else if (option == PollenChannelOption.SO_REUSEPORT) {
-            setSocketOption(PollenSocket.SO_REUSEPORT, (Boolean) value ? 1 : 0);
-        } else if (option == PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE) {
-            setMaxDatagramPayloadSize((Integer) value);
-        } else {
-            return super.setOption(option, value);
-        }
-        return true;
     }
 
     private void setActiveOnRegistration(boolean on) {
@@ -157,27 +98,16 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
     }
 
     public PollenDatagramChannelConfig setMaxDatagramPayloadSize(int size) {
-        if (size < 0 || size > MAX_PAYLOAD) {
-            throw new IllegalArgumentException(PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE.name()
-                    + " must be in [0, " + MAX_PAYLOAD + "]: " + size);
-        }
-        maxDatagramPayloadSize = size;
+        maxDatagramPayloadSize =
+                OptionTable.inRange(PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, size, 0, MAX_PAYLOAD);
         return this;
-    }
-
-    final int getSocketOption(int option) {
-        return socket.getOptionOrThrow(option);
-    }
-
-    final void setSocketOption(int option, int value) {
-        socket.setOptionOrThrow(option, value);
     }
 
     /** Reads a datagram option ({@code OPT_*}); a failure (e.g. not on this platform) is a ChannelException. */
     protected final int getDatagramOption(int option) {
         ensureOpen();
         int[] out = new int[1];
-        int rc = NativeDatagram.getOption(socket.intValue(), ipv6, option, out);
+        int rc = NativeDatagram.getOption(socket().intValue(), ipv6, option, out);
         if (rc < 0) {
             throw new ChannelException(Errors.newIOException("getsockopt", rc));
         }
@@ -186,23 +116,16 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
 
     protected final void setDatagramOption(int option, int value) {
         ensureOpen();
-        int rc = NativeDatagram.setOption(socket.intValue(), ipv6, option, value);
+        int rc = NativeDatagram.setOption(socket().intValue(), ipv6, option, value);
         if (rc < 0) {
             throw new ChannelException(Errors.newIOException("setsockopt", rc));
         }
     }
 
     private void ensureOpen() {
-        if (!socket.isOpen()) {
+        if (!socket().isOpen()) {
             throw new ChannelException(new java.nio.channels.ClosedChannelException());
         }
-    }
-
-    private static int checkRange(ChannelOption<?> option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(option.name() + " must be in [" + min + ", " + max + "]: " + value);
-        }
-        return value;
     }
 
     @Override
@@ -212,7 +135,7 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
 
     @Override
     public PollenDatagramChannelConfig setSendBufferSize(int size) {
-        setSocketOption(PollenSocket.SO_SNDBUF, checkRange(SO_SNDBUF, size, 1, Integer.MAX_VALUE));
+        setSocketOption(PollenSocket.SO_SNDBUF, OptionTable.inRange(SO_SNDBUF, size, 1, Integer.MAX_VALUE));
         return this;
     }
 
@@ -223,7 +146,7 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
 
     @Override
     public PollenDatagramChannelConfig setReceiveBufferSize(int size) {
-        setSocketOption(PollenSocket.SO_RCVBUF, checkRange(SO_RCVBUF, size, 1, Integer.MAX_VALUE));
+        setSocketOption(PollenSocket.SO_RCVBUF, OptionTable.inRange(SO_RCVBUF, size, 1, Integer.MAX_VALUE));
         return this;
     }
 
@@ -234,7 +157,7 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
 
     @Override
     public PollenDatagramChannelConfig setTrafficClass(int trafficClass) {
-        setSocketOption(PollenSocket.IP_TOS, checkRange(IP_TOS, trafficClass, 0, 255));
+        setSocketOption(PollenSocket.IP_TOS, OptionTable.inRange(IP_TOS, trafficClass, 0, 255));
         return this;
     }
 
@@ -278,7 +201,7 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
 
     @Override
     public PollenDatagramChannelConfig setTimeToLive(int ttl) {
-        setDatagramOption(NativeDatagram.MULTICAST_TTL, checkRange(IP_MULTICAST_TTL, ttl, 0, 255));
+        setDatagramOption(NativeDatagram.MULTICAST_TTL, OptionTable.inRange(IP_MULTICAST_TTL, ttl, 0, 255));
         return this;
     }
 
@@ -372,7 +295,7 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
 
     private int multicastIf(byte[] a) {
         ensureOpen();
-        int rc = NativeDatagram.getMulticastIf(socket.intValue(), ipv6, a);
+        int rc = NativeDatagram.getMulticastIf(socket().intValue(), ipv6, a);
         if (rc < 0) {
             throw new ChannelException(Errors.newIOException("getsockopt", rc));
         }
@@ -387,7 +310,7 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
             a[0] = 4;
             System.arraycopy(v4.getAddress(), 0, a, 1, 4);
         }
-        int rc = NativeDatagram.setMulticastIf(socket.intValue(), ipv6, Math.max(0, index), a);
+        int rc = NativeDatagram.setMulticastIf(socket().intValue(), ipv6, Math.max(0, index), a);
         if (rc < 0) {
             throw new ChannelException(Errors.newIOException("setsockopt", rc));
         }
@@ -446,10 +369,5 @@ public class PollenDatagramChannelConfig extends DefaultChannelConfig implements
     public PollenDatagramChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
         super.setWriteBufferWaterMark(writeBufferWaterMark);
         return this;
-    }
-
-    @Override
-    protected void autoReadCleared() {
-        ((AbstractPollenChannel) channel).clearReadInterestLater();
     }
 }

@@ -1,15 +1,12 @@
 package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.internal.ObjectUtil;
-
-import java.util.Map;
 
 import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
 import static io.netty.channel.ChannelOption.SO_RCVBUF;
@@ -19,77 +16,40 @@ import static io.netty.channel.ChannelOption.SO_SNDBUF;
  * The configuration of a Pollen Unix domain stream channel: {@code SO_RCVBUF}, {@code SO_SNDBUF},
  * {@code ALLOW_HALF_CLOSURE}, {@link PollenChannelOption#DOMAIN_SOCKET_READ_MODE} and the standard options.
  */
-public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
-    private final PollenSocket socket;
+public class PollenDomainSocketChannelConfig extends PollenChannelConfig implements DuplexChannelConfig {
+    private static final OptionTable<PollenDomainSocketChannelConfig> OPTIONS =
+            OptionTable.<PollenDomainSocketChannelConfig>builder()
+                    .option(SO_RCVBUF, c -> c.getReceiveBufferSize(), (c, v) -> c.setReceiveBufferSize(v))
+                    .option(SO_SNDBUF, c -> c.getSendBufferSize(), (c, v) -> c.setSendBufferSize(v))
+                    .option(ALLOW_HALF_CLOSURE, c -> c.isAllowHalfClosure(), (c, v) -> c.setAllowHalfClosure(v))
+                    .option(PollenChannelOption.WRITE_BATCHING, c -> c.isWriteBatching(),
+                            (c, v) -> c.setWriteBatching(v))
+                    .option(PollenChannelOption.DOMAIN_SOCKET_READ_MODE, c -> c.getReadMode(),
+                            (c, v) -> c.setReadMode(v))
+                    .build();
+
     private volatile boolean allowHalfClosure;
     private volatile DomainSocketReadMode readMode = DomainSocketReadMode.BYTES;
 
     public PollenDomainSocketChannelConfig(AbstractPollenDomainSocketChannel channel, PollenSocket socket) {
-        super(channel);
-        this.socket = socket;
-    }
-
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, ALLOW_HALF_CLOSURE,
-                PollenChannelOption.WRITE_BATCHING, PollenChannelOption.DOMAIN_SOCKET_READ_MODE);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == SO_RCVBUF) {
-            return (T) Integer.valueOf(getReceiveBufferSize());
-        }
-        if (option == SO_SNDBUF) {
-            return (T) Integer.valueOf(getSendBufferSize());
-        }
-        if (option == ALLOW_HALF_CLOSURE) {
-            return (T) Boolean.valueOf(isAllowHalfClosure());
-        }
-        if (option == PollenChannelOption.WRITE_BATCHING) {
-            return (T) Boolean.valueOf(isWriteBatching());
-        }
-        if (option == PollenChannelOption.DOMAIN_SOCKET_READ_MODE) {
-            return (T) getReadMode();
-        }
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == SO_RCVBUF) {
-            setReceiveBufferSize((Integer) value);
-        } else if (option == SO_SNDBUF) {
-            setSendBufferSize((Integer) value);
-        } else if (option == ALLOW_HALF_CLOSURE) {
-            setAllowHalfClosure((Boolean) value);
-        } else if (option == PollenChannelOption.WRITE_BATCHING) {
-            setWriteBatching((Boolean) value);
-        } else if (option == PollenChannelOption.DOMAIN_SOCKET_READ_MODE) {
-            setReadMode((DomainSocketReadMode) value);
-        } else {
-            return super.setOption(option, value);
-        }
-        return true;
+        super(channel, new AdaptiveRecvByteBufAllocator(), socket, OPTIONS);
     }
 
     public int getReceiveBufferSize() {
-        return get(PollenSocket.SO_RCVBUF);
+        return getSocketOption(PollenSocket.SO_RCVBUF);
     }
 
     public PollenDomainSocketChannelConfig setReceiveBufferSize(int size) {
-        set(PollenSocket.SO_RCVBUF, PollenSocketChannelConfig.positive(SO_RCVBUF, size));
+        setSocketOption(PollenSocket.SO_RCVBUF, OptionTable.positive(SO_RCVBUF, size));
         return this;
     }
 
     public int getSendBufferSize() {
-        return get(PollenSocket.SO_SNDBUF);
+        return getSocketOption(PollenSocket.SO_SNDBUF);
     }
 
     public PollenDomainSocketChannelConfig setSendBufferSize(int size) {
-        set(PollenSocket.SO_SNDBUF, PollenSocketChannelConfig.positive(SO_SNDBUF, size));
+        setSocketOption(PollenSocket.SO_SNDBUF, OptionTable.positive(SO_SNDBUF, size));
         return this;
     }
 
@@ -104,14 +64,6 @@ public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implem
     public PollenDomainSocketChannelConfig setReadMode(DomainSocketReadMode mode) {
         readMode = ObjectUtil.checkNotNull(mode, "DOMAIN_SOCKET_READ_MODE");
         return this;
-    }
-
-    private int get(int option) {
-        return socket.getOptionOrThrow(option);
-    }
-
-    private void set(int option, int value) {
-        socket.setOptionOrThrow(option, value);
     }
 
     @Override
@@ -203,10 +155,5 @@ public class PollenDomainSocketChannelConfig extends DefaultChannelConfig implem
     public PollenDomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
         super.setMessageSizeEstimator(estimator);
         return this;
-    }
-
-    @Override
-    protected void autoReadCleared() {
-        ((AbstractPollenChannel) channel).clearReadInterestLater();
     }
 }

@@ -1,8 +1,6 @@
 package dev.pollen.channel.core;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
@@ -10,74 +8,33 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
 
-import java.util.Map;
-
 import static io.netty.channel.ChannelOption.SO_BACKLOG;
 import static io.netty.channel.ChannelOption.SO_RCVBUF;
 import static io.netty.channel.ChannelOption.SO_REUSEADDR;
 
 /** The configuration of a Pollen listening socket. */
-public class PollenServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
-    private final PollenSocket socket;
-    /** Options handed straight to the socket; transports add their own. */
-    protected final NativeOptions nativeOptions;
+public class PollenServerSocketChannelConfig extends PollenChannelConfig implements ServerSocketChannelConfig {
+    /** The options of every TCP listener; a transport's subclass builds its table on this one. */
+    protected static final OptionTable<PollenServerSocketChannelConfig> OPTIONS =
+            OptionTable.<PollenServerSocketChannelConfig>builder()
+                    .option(SO_RCVBUF, c -> c.getReceiveBufferSize(), (c, v) -> c.setReceiveBufferSize(v))
+                    .option(SO_REUSEADDR, c -> c.isReuseAddress(), (c, v) -> c.setReuseAddress(v))
+                    .option(SO_BACKLOG, c -> c.getBacklog(), (c, v) -> c.setBacklog(v))
+                    .socketBoolean(PollenChannelOption.SO_REUSEPORT, PollenSocket.SO_REUSEPORT)
+                    .rawSocketOptions()
+                    .build();
+
     private volatile int backlog = NetUtil.SOMAXCONN;
 
     public PollenServerSocketChannelConfig(AbstractPollenServerChannel channel, PollenSocket socket) {
-        super(channel, new ServerChannelRecvByteBufAllocator());
-        this.socket = socket;
-        this.nativeOptions = new NativeOptions(socket)
-                .addBoolean(PollenChannelOption.SO_REUSEPORT, PollenSocket.SO_REUSEPORT);
+        this(channel, socket, OPTIONS);
+    }
+
+    /** For a transport's subclass, with its table: {@link #OPTIONS} plus its own options. */
+    protected PollenServerSocketChannelConfig(AbstractPollenServerChannel channel, PollenSocket socket,
+            OptionTable<? extends PollenServerSocketChannelConfig> options) {
+        super(channel, new ServerChannelRecvByteBufAllocator(), socket, options);
         setReuseAddress(true);
-    }
-
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> options = getOptions(super.getOptions(), SO_RCVBUF, SO_REUSEADDR, SO_BACKLOG);
-        return getOptions(options, nativeOptions.options().toArray(new ChannelOption<?>[0]));
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == SO_RCVBUF) {
-            return (T) Integer.valueOf(getReceiveBufferSize());
-        }
-        if (option == SO_REUSEADDR) {
-            return (T) Boolean.valueOf(isReuseAddress());
-        }
-        if (option == SO_BACKLOG) {
-            return (T) Integer.valueOf(getBacklog());
-        }
-        if (nativeOptions.handles(option)) {
-            return (T) nativeOptions.get(option);
-        }
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == SO_RCVBUF) {
-            setReceiveBufferSize((Integer) value);
-        } else if (option == SO_REUSEADDR) {
-            setReuseAddress((Boolean) value);
-        } else if (option == SO_BACKLOG) {
-            setBacklog((Integer) value);
-        } else if (nativeOptions.handles(option)) {
-            nativeOptions.set(option, value);
-        } else {
-            return super.setOption(option, value);
-        }
-        return true;
-    }
-
-    private int get(int option) {
-        return socket.getOptionOrThrow(option);
-    }
-
-    private void set(int option, int value) {
-        socket.setOptionOrThrow(option, value);
     }
 
     @Override
@@ -87,32 +44,29 @@ public class PollenServerSocketChannelConfig extends DefaultChannelConfig implem
 
     @Override
     public PollenServerSocketChannelConfig setBacklog(int backlog) {
-        if (backlog < 0) {
-            throw new IllegalArgumentException("SO_BACKLOG must be >= 0: " + backlog);
-        }
-        this.backlog = backlog;
+        this.backlog = OptionTable.nonNegative(SO_BACKLOG, backlog);
         return this;
     }
 
     @Override
     public boolean isReuseAddress() {
-        return get(PollenSocket.SO_REUSEADDR) != 0;
+        return getSocketOption(PollenSocket.SO_REUSEADDR) != 0;
     }
 
     @Override
     public PollenServerSocketChannelConfig setReuseAddress(boolean reuseAddress) {
-        set(PollenSocket.SO_REUSEADDR, reuseAddress ? 1 : 0);
+        setSocketOption(PollenSocket.SO_REUSEADDR, reuseAddress ? 1 : 0);
         return this;
     }
 
     @Override
     public int getReceiveBufferSize() {
-        return get(PollenSocket.SO_RCVBUF);
+        return getSocketOption(PollenSocket.SO_RCVBUF);
     }
 
     @Override
     public PollenServerSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
-        set(PollenSocket.SO_RCVBUF, PollenSocketChannelConfig.positive(SO_RCVBUF, receiveBufferSize));
+        setSocketOption(PollenSocket.SO_RCVBUF, OptionTable.positive(SO_RCVBUF, receiveBufferSize));
         return this;
     }
 
@@ -182,10 +136,5 @@ public class PollenServerSocketChannelConfig extends DefaultChannelConfig implem
     public PollenServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
         super.setMessageSizeEstimator(estimator);
         return this;
-    }
-
-    @Override
-    protected void autoReadCleared() {
-        ((AbstractPollenChannel) channel).clearReadInterestLater();
     }
 }

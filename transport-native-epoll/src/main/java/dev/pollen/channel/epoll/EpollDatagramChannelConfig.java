@@ -1,62 +1,25 @@
 package dev.pollen.channel.epoll;
 
+import dev.pollen.channel.core.OptionTable;
 import dev.pollen.channel.core.PollenDatagramChannelConfig;
 import dev.pollen.channel.core.PollenSocket;
-import io.netty.channel.ChannelOption;
-
-import java.util.Map;
 
 /** {@link PollenDatagramChannelConfig} plus the Linux-only UDP options of {@link EpollChannelOption}. */
 public final class EpollDatagramChannelConfig extends PollenDatagramChannelConfig {
+    private static final OptionTable<EpollDatagramChannelConfig> OPTIONS =
+            OptionTable.<EpollDatagramChannelConfig>builder(PollenDatagramChannelConfig.OPTIONS)
+                    .option(EpollChannelOption.UDP_GRO, c -> c.isUdpGro(), (c, on) -> c.setUdpGro(on))
+                    .option(EpollChannelOption.IP_RECVORIGDSTADDR, c -> c.isIpRecvOrigDestAddr(),
+                            (c, on) -> c.setIpRecvOrigDestAddr(on))
+                    .option(EpollChannelOption.IP_FREEBIND, c -> c.isFreeBind(), (c, on) -> c.setFreeBind(on))
+                    .option(EpollChannelOption.IP_TRANSPARENT, c -> c.isIpTransparent(),
+                            (c, on) -> c.setIpTransparent(on))
+                    .option(EpollChannelOption.IP_MULTICAST_ALL, c -> c.isIpMulticastAll(),
+                            (c, on) -> c.setIpMulticastAll(on))
+                    .build();
 
     EpollDatagramChannelConfig(EpollDatagramChannel channel, PollenSocket socket) {
-        super(channel, socket);
-    }
-
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), EpollChannelOption.UDP_GRO, EpollChannelOption.IP_RECVORIGDSTADDR,
-                EpollChannelOption.IP_FREEBIND, EpollChannelOption.IP_TRANSPARENT, EpollChannelOption.IP_MULTICAST_ALL);
-    }
-
-    private static int linuxOption(ChannelOption<?> option) {
-        if (option == EpollChannelOption.UDP_GRO) {
-            return OPT_UDP_GRO;
-        }
-        if (option == EpollChannelOption.IP_RECVORIGDSTADDR) {
-            return OPT_RECVORIGDSTADDR;
-        }
-        if (option == EpollChannelOption.IP_FREEBIND) {
-            return OPT_FREEBIND;
-        }
-        if (option == EpollChannelOption.IP_TRANSPARENT) {
-            return OPT_TRANSPARENT;
-        }
-        if (option == EpollChannelOption.IP_MULTICAST_ALL) {
-            return OPT_MULTICAST_ALL;
-        }
-        return 0;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        int id = linuxOption(option);
-        if (id != 0) {
-            return (T) Boolean.valueOf(getDatagramOption(id) != 0);
-        }
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        int id = linuxOption(option);
-        if (id == 0) {
-            return super.setOption(option, value);
-        }
-        validate(option, value);
-        setDatagramOption(id, (Boolean) value ? 1 : 0);
-        return true;
+        super(channel, socket, OPTIONS);
     }
 
     public boolean isUdpGro() {

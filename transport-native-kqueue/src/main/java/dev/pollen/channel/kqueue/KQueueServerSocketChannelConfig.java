@@ -1,5 +1,6 @@
 package dev.pollen.channel.kqueue;
 
+import dev.pollen.channel.core.OptionTable;
 import dev.pollen.channel.core.PollenServerSocketChannelConfig;
 import dev.pollen.channel.core.PollenSocket;
 
@@ -9,14 +10,15 @@ import dev.pollen.channel.core.PollenSocket;
  * {@link UnsupportedOperationException}.
  */
 public final class KQueueServerSocketChannelConfig extends PollenServerSocketChannelConfig {
+    private static final OptionTable<KQueueServerSocketChannelConfig> OPTIONS =
+            OptionTable.<KQueueServerSocketChannelConfig>builder(PollenServerSocketChannelConfig.OPTIONS)
+                    .onlyOn(BsdOptions.ACCEPT_FILTER, "FreeBSD", b -> b
+                            .option(KQueueChannelOption.SO_ACCEPTFILTER, c -> BsdOptions.getAcceptFilter(c.socket()),
+                                    (c, filter) -> BsdOptions.setAcceptFilter(c.socket(), filter)))
+                    .build();
+
     KQueueServerSocketChannelConfig(KQueueServerSocketChannel channel, PollenSocket socket) {
-        super(channel, socket);
-        if (BsdOptions.ACCEPT_FILTER) {
-            nativeOptions.addCustom(KQueueChannelOption.SO_ACCEPTFILTER, () -> BsdOptions.getAcceptFilter(socket),
-                    filter -> BsdOptions.setAcceptFilter(socket, filter));
-        } else {
-            nativeOptions.addUnavailable(KQueueChannelOption.SO_ACCEPTFILTER, "FreeBSD");
-        }
+        super(channel, socket, OPTIONS);
     }
 
     public AcceptFilter getAcceptFilter() {

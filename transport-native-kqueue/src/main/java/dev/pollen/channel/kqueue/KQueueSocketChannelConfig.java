@@ -1,5 +1,6 @@
 package dev.pollen.channel.kqueue;
 
+import dev.pollen.channel.core.OptionTable;
 import dev.pollen.channel.core.PollenSocket;
 import dev.pollen.channel.core.PollenSocketChannelConfig;
 import io.netty.channel.ChannelOption;
@@ -10,20 +11,20 @@ import io.netty.channel.ChannelOption;
  * and setting or reading them throws an {@link UnsupportedOperationException}.
  */
 public final class KQueueSocketChannelConfig extends PollenSocketChannelConfig {
+    private static final OptionTable<KQueueSocketChannelConfig> OPTIONS =
+            OptionTable.<KQueueSocketChannelConfig>builder(PollenSocketChannelConfig.OPTIONS)
+                    // Data with the SYN through connectx(2) where macOS has it; elsewhere a plain connect.
+                    .option(ChannelOption.TCP_FASTOPEN_CONNECT, c -> c.isTcpFastOpenConnect(),
+                            (c, on) -> c.fastOpenConnect = on)
+                    .onlyOn(BsdOptions.BSD, BsdOptions.BSD_OSES, b -> b
+                            .socketBoolean(KQueueChannelOption.TCP_NOPUSH, PollenSocket.TCP_NOPUSH)
+                            .socketInteger(KQueueChannelOption.SO_SNDLOWAT, PollenSocket.SO_SNDLOWAT, 0))
+                    .build();
+
     private volatile boolean fastOpenConnect;
 
     KQueueSocketChannelConfig(KQueueSocketChannel channel, PollenSocket socket) {
-        super(channel, socket);
-        // Data with the SYN through connectx(2) where macOS has it; elsewhere a plain connect.
-        nativeOptions.addCustom(ChannelOption.TCP_FASTOPEN_CONNECT, () -> fastOpenConnect,
-                on -> fastOpenConnect = on);
-        if (BsdOptions.BSD) {
-            nativeOptions.addBoolean(KQueueChannelOption.TCP_NOPUSH, PollenSocket.TCP_NOPUSH)
-                    .addInteger(KQueueChannelOption.SO_SNDLOWAT, PollenSocket.SO_SNDLOWAT, 0);
-        } else {
-            nativeOptions.addUnavailable(KQueueChannelOption.TCP_NOPUSH, BsdOptions.BSD_OSES)
-                    .addUnavailable(KQueueChannelOption.SO_SNDLOWAT, BsdOptions.BSD_OSES);
-        }
+        super(channel, socket, OPTIONS);
     }
 
     public boolean isTcpFastOpenConnect() {

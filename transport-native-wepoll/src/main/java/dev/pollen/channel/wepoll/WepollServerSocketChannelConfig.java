@@ -1,5 +1,6 @@
 package dev.pollen.channel.wepoll;
 
+import dev.pollen.channel.core.OptionTable;
 import dev.pollen.channel.core.PollenServerSocketChannelConfig;
 import dev.pollen.channel.core.PollenSocket;
 
@@ -9,13 +10,14 @@ import dev.pollen.channel.core.PollenSocket;
  * throws an {@link UnsupportedOperationException}.
  */
 public final class WepollServerSocketChannelConfig extends PollenServerSocketChannelConfig {
+    private static final OptionTable<WepollServerSocketChannelConfig> OPTIONS =
+            OptionTable.<WepollServerSocketChannelConfig>builder(PollenServerSocketChannelConfig.OPTIONS)
+                    .onlyOn(Wepoll.isWindows(), "Windows", b -> b
+                            .socketBoolean(WepollChannelOption.SO_EXCLUSIVEADDRUSE, PollenSocket.SO_EXCLUSIVEADDRUSE))
+                    .build();
+
     WepollServerSocketChannelConfig(WepollServerSocketChannel channel, PollenSocket socket) {
-        super(channel, socket);
-        if (Wepoll.isWindows()) {
-            nativeOptions.addBoolean(WepollChannelOption.SO_EXCLUSIVEADDRUSE, PollenSocket.SO_EXCLUSIVEADDRUSE);
-        } else {
-            nativeOptions.addUnavailable(WepollChannelOption.SO_EXCLUSIVEADDRUSE, "Windows");
-        }
+        super(channel, socket, OPTIONS);
     }
 
     public boolean isExclusiveAddressUse() {
