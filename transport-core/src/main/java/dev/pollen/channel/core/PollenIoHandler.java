@@ -18,8 +18,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The event loop's I/O half, written once for every backend: level-triggered waits into a
@@ -42,6 +44,8 @@ public abstract class PollenIoHandler implements IoHandler {
     static final int EVENT_READY = 8;
     private static final int INITIAL_EVENTS = 4096;
     private static final int MAX_EVENTS = 1 << 20;
+    /** A failing wait is retried after 1 ms, doubling up to this, so a broken poller never spins the loop. */
+    private static final long MAX_WAIT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int AWAKE = 1;
     private static final int SLEEPING = 0;
 
@@ -84,6 +88,9 @@ public abstract class PollenIoHandler implements IoHandler {
 
     // Counters: plain fields written on the loop thread only, but for the wake-ups other threads write.
     private long waits;
+    private long failedWaits;
+    /** Failed waits in a row; the next retry is delayed 2^(n-1) ms, at most one second. */
+    private int failureStreak;
     private long eventsDelivered;
     private long staleEvents;
     private long ctlCalls;
@@ -241,10 +248,29 @@ public abstract class PollenIoHandler implements IoHandler {
         waits++;
         int n = backend.wait(poller, eventsAddress, capacity, timeoutNanos);
         if (n < 0) {
-            logger.warn("Unexpected error while waiting for events", Errors.newIOException(backend.name() + "_wait", n));
+            waitFailed(n);
             return 0;
         }
+        failureStreak = 0;
         return n;
+    }
+
+    /**
+     * A wait failed (the poller's descriptor closed by someone else, no kernel memory): the loop
+     * goes on running its tasks, but waits again only after a pause that doubles from 1 ms to 1 s
+     * while the failures last, so it neither spins a core nor floods the log (as Netty's own loops
+     * pause after an unexpected exception).
+     */
+    private void waitFailed(int rc) {
+        failedWaits++;
+        long pause = Math.min(TimeUnit.MILLISECONDS.toNanos(1L << Math.min(failureStreak, 20)), MAX_WAIT_BACKOFF_NANOS);
+        failureStreak++;
+        logger.warn("Unexpected error while waiting for events (failure {} in a row, next wait in {} ms)", failureStreak,
+                TimeUnit.NANOSECONDS.toMillis(pause), Errors.newIOException(backend.name() + "_wait", rc));
+        long end = System.nanoTime() + pause;
+        for (long left = pause; left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left); // may return early: park again for what is left
+        }
     }
 
     private int dispatch(int n) {
@@ -576,6 +602,11 @@ public abstract class PollenIoHandler implements IoHandler {
         return waits;
     }
 
+    /** Waits that returned an error; each is followed by a pause (see {@link #waitCount()}). */
+    public final long failedWaitCount() {
+        return failedWaits;
+    }
+
     public final long eventCount() {
         return eventsDelivered;
     }
@@ -618,6 +649,7 @@ public abstract class PollenIoHandler implements IoHandler {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "{registrations=" + registrations + ", waits=" + waits
+                + (failedWaits != 0 ? ", failedWaits=" + failedWaits : "")
                 + ", events=" + eventsDelivered + ", staleEvents=" + staleEvents + ", ctls=" + ctlCalls
                 + ", wakeups=" + wakeupsWritten.sum() + ", eventCapacity=" + capacity + '}';
     }
