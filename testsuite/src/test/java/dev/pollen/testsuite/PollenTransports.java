@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>Write one {@link PollenTransportPermutation} (see {@link EpollTransportPermutation}) and register it in
  *       {@link #REGISTRY} under its name; its {@code dev.pollen.transport.Transport} must be known to
-       {@code Transport.require(name)} (the core tests take their channels from it).</li>
+ *       {@code Transport.require(name)} (the core tests take their channels from it).</li>
  *   <li>Add the transport's artifact as a test dependency and one {@code <execution>} to the surefire plugin in
  *       {@code testsuite/pom.xml}, copied from {@code testsuite-epoll}, with
  *       {@code pollen.testsuite.transport} and {@code reportNameSuffix} set to the new name (guard it with an
