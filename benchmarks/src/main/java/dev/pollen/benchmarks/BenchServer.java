@@ -1,6 +1,6 @@
 package dev.pollen.benchmarks;
 
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.PollenChannelOption;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,6 +1,6 @@
 package dev.pollen.grpc;
 
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.transport.Transport;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

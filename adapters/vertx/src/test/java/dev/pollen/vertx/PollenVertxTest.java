@@ -1,6 +1,6 @@
 package dev.pollen.vertx;
 
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.channel.epoll.EpollChannelOption;
 import dev.pollen.channel.epoll.EpollDatagramChannel;
 import dev.pollen.channel.epoll.EpollDomainSocketChannel;

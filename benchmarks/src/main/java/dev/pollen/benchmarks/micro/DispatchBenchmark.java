@@ -47,7 +47,7 @@ public class DispatchBenchmark {
     private IoHandler handler;
     private CountingPollenHandle[] pollenHandles;
     private CountingNettyHandle[] nettyHandles;
-    private dev.pollen.channel.core.FileDescriptor[][] pollenPipes;
+    private dev.pollen.channel.FileDescriptor[][] pollenPipes;
     private io.netty.channel.unix.FileDescriptor[][] nettyPipes;
 
     @Setup

@@ -13,11 +13,11 @@ final class ReadyPipes {
     }
 
     /** [i][0] is a read end, [i][1] the write end. */
-    static dev.pollen.channel.core.FileDescriptor[][] pollen(int n) throws IOException {
-        dev.pollen.channel.core.FileDescriptor[][] pipes = new dev.pollen.channel.core.FileDescriptor[n][];
+    static dev.pollen.channel.FileDescriptor[][] pollen(int n) throws IOException {
+        dev.pollen.channel.FileDescriptor[][] pipes = new dev.pollen.channel.FileDescriptor[n][];
         ByteBuffer one = ByteBuffer.allocateDirect(1);
         for (int i = 0; i < n; i++) {
-            pipes[i] = dev.pollen.channel.core.FileDescriptor.pipe();
+            pipes[i] = dev.pollen.channel.FileDescriptor.pipe();
             one.clear();
             if (pipes[i][1].write(one) != 1) {
                 throw new IOException("short write to a pipe");
@@ -38,9 +38,9 @@ final class ReadyPipes {
         return pipes;
     }
 
-    static void close(dev.pollen.channel.core.FileDescriptor[][] pipes) throws IOException {
+    static void close(dev.pollen.channel.FileDescriptor[][] pipes) throws IOException {
         if (pipes != null) {
-            for (dev.pollen.channel.core.FileDescriptor[] p : pipes) {
+            for (dev.pollen.channel.FileDescriptor[] p : pipes) {
                 p[0].close();
                 p[1].close();
             }

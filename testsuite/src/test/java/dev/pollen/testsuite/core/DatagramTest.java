@@ -1,7 +1,7 @@
 package dev.pollen.testsuite.core;
 
-import dev.pollen.channel.core.PollenChannelOption;
-import dev.pollen.channel.core.SegmentedDatagramPacket;
+import dev.pollen.channel.PollenChannelOption;
+import dev.pollen.channel.SegmentedDatagramPacket;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.DatagramSink;
 import dev.pollen.testsupport.TransportTestSupport;

@@ -1,10 +1,10 @@
 package dev.pollen.testsuite.core;
 
-import dev.pollen.channel.core.AbstractNamespaceAddress;
+import dev.pollen.channel.AbstractNamespaceAddress;
 import dev.pollen.channel.core.AbstractPollenDomainDatagramChannel;
-import dev.pollen.channel.core.DomainDatagramPacket;
+import dev.pollen.channel.DomainDatagramPacket;
 import dev.pollen.channel.core.Errors;
-import dev.pollen.channel.core.NativeIoException;
+import dev.pollen.channel.NativeIoException;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.transport.Transport;

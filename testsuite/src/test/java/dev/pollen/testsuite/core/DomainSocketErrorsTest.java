@@ -1,12 +1,12 @@
 package dev.pollen.testsuite.core;
 
-import dev.pollen.channel.core.AbstractNamespaceAddress;
+import dev.pollen.channel.AbstractNamespaceAddress;
 import dev.pollen.channel.core.AbstractPollenDomainSocketChannel;
-import dev.pollen.channel.core.DomainSocketReadMode;
+import dev.pollen.channel.DomainSocketReadMode;
 import dev.pollen.channel.core.Errors;
-import dev.pollen.channel.core.FileDescriptor;
-import dev.pollen.channel.core.NativeIoException;
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.FileDescriptor;
+import dev.pollen.channel.NativeIoException;
+import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.transport.Transport;

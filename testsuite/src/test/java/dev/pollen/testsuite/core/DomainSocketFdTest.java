@@ -1,9 +1,9 @@
 package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.AbstractPollenDomainSocketChannel;
-import dev.pollen.channel.core.DomainSocketReadMode;
-import dev.pollen.channel.core.FileDescriptor;
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.DomainSocketReadMode;
+import dev.pollen.channel.FileDescriptor;
+import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.transport.Transport;

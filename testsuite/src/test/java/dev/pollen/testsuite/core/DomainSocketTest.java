@@ -1,11 +1,11 @@
 package dev.pollen.testsuite.core;
 
-import dev.pollen.channel.core.AbstractNamespaceAddress;
+import dev.pollen.channel.AbstractNamespaceAddress;
 import dev.pollen.channel.core.AbstractPollenDomainSocketChannel;
 import dev.pollen.channel.core.AbstractPollenServerDomainSocketChannel;
-import dev.pollen.channel.core.DomainSocketReadMode;
-import dev.pollen.channel.core.PeerCredentials;
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.DomainSocketReadMode;
+import dev.pollen.channel.PeerCredentials;
+import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.channel.core.PollenDomainSocketChannelConfig;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;

@@ -1,6 +1,6 @@
 package dev.pollen.testsuite.core;
 
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.transport.Transport;

@@ -1,5 +1,8 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.NativeIoException;
+import dev.pollen.channel.PollenChannelOption;
+import dev.pollen.channel.SegmentedDatagramPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AddressedEnvelope;

@@ -1,5 +1,6 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.DomainDatagramPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelConfig;

@@ -1,5 +1,8 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.DomainSocketReadMode;
+import dev.pollen.channel.FileDescriptor;
+import dev.pollen.channel.PeerCredentials;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOutboundBuffer;

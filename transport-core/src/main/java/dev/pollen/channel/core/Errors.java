@@ -1,5 +1,6 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.NativeIoException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;

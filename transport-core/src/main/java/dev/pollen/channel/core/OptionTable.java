@@ -1,5 +1,7 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.IntegerSocketOption;
+import dev.pollen.channel.RawSocketOption;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 

@@ -1,5 +1,6 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.NativeIoException;
 import io.netty.channel.ChannelException;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.PollenChannelOption;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.MessageSizeEstimator;

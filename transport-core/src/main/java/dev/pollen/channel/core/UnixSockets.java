@@ -1,10 +1,13 @@
 package dev.pollen.channel.core;
 
+import dev.pollen.channel.AbstractNamespaceAddress;
+import dev.pollen.channel.PeerCredentials;
 import io.netty.channel.ChannelException;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +28,47 @@ public final class UnixSockets {
     private static final String NETTY_DOMAIN_ADDRESS = "io.netty.channel.unix.DomainSocketAddress";
 
     private UnixSockets() {
+    }
+
+    /** pipe(2), both ends close-on-exec: {@code [0]} reads, {@code [1]} writes ({@code FileDescriptor.pipe()}). */
+    public static int[] pipe() throws IOException {
+        int[] fds = new int[2];
+        int rc = NativeUnix.pipe(fds);
+        if (rc < 0) {
+            throw Errors.newIOException("pipe", rc);
+        }
+        return fds;
+    }
+
+    /** write(2) from a direct buffer's remaining bytes, advancing its position; returns the bytes written. */
+    public static int write(int fd, ByteBuffer src) throws IOException {
+        int rc = NativeUnix.write(fd, NativeMemory.address(src) + src.position(), src.remaining());
+        if (rc < 0) {
+            throw Errors.newIOException("write", rc);
+        }
+        src.position(src.position() + rc);
+        return rc;
+    }
+
+    /** read(2) into a direct buffer, advancing its position; returns the bytes read, -1 at end of file. */
+    public static int read(int fd, ByteBuffer dst) throws IOException {
+        int rc = NativeUnix.read(fd, NativeMemory.address(dst) + dst.position(), dst.remaining());
+        if (rc < 0) {
+            throw Errors.newIOException("read", rc);
+        }
+        if (rc == 0 && dst.hasRemaining()) {
+            return -1;
+        }
+        dst.position(dst.position() + rc);
+        return rc;
+    }
+
+    /** close(2). */
+    public static void close(int fd) throws IOException {
+        int rc = NativeUnix.close(fd);
+        if (rc < 0) {
+            throw Errors.newIOException("close", rc);
+        }
     }
 
     private static Charset pathCharset() {
@@ -67,9 +111,17 @@ public final class UnixSockets {
             if (!"linux".equals(NativeLibrary.os())) {
                 throw new UnsupportedAddressTypeException();
             }
-            return ((AbstractNamespaceAddress) address).sunPath();
+            return sunPath((AbstractNamespaceAddress) address);
         }
         throw new UnsupportedAddressTypeException();
+    }
+
+    /** The sun_path bytes of an abstract name: a NUL, then the name. */
+    private static byte[] sunPath(AbstractNamespaceAddress address) {
+        byte[] name = address.bytes();
+        byte[] out = new byte[name.length + 1];
+        System.arraycopy(name, 0, out, 1, name.length);
+        return out;
     }
 
     /**

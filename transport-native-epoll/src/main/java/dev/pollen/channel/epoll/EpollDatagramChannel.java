@@ -8,7 +8,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 /**
  * A UDP channel on Pollen's epoll transport. Without a protocol family the socket is dual-stack
  * IPv6 where the host allows it ({@link PollenSocket#useIPv6()}), so IPv4 peers appear as plain
- * IPv4 addresses. Sends {@link dev.pollen.channel.core.SegmentedDatagramPacket} with UDP GSO
+ * IPv4 addresses. Sends {@link dev.pollen.channel.SegmentedDatagramPacket} with UDP GSO
  * where {@link #isSegmentedDatagramPacketSupported()}; with {@link EpollChannelOption#UDP_GRO}
  * on, coalesced datagrams are split again before they reach the pipeline (give the channel
  * receive buffers of 64 KiB, e.g. a {@code FixedRecvByteBufAllocator(65536)}, or they are cut short).
@@ -45,7 +45,7 @@ public final class EpollDatagramChannel extends AbstractPollenDatagramChannel {
         return config;
     }
 
-    /** True if this kernel sends {@link dev.pollen.channel.core.SegmentedDatagramPacket} (UDP GSO); probed once. */
+    /** True if this kernel sends {@link dev.pollen.channel.SegmentedDatagramPacket} (UDP GSO); probed once. */
     public static boolean isSegmentedDatagramPacketSupported() {
         return Epoll.isAvailable() && gsoSupported();
     }

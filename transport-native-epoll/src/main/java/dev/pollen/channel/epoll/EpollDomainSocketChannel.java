@@ -7,8 +7,8 @@ import io.netty.channel.socket.DuplexChannel;
 
 /**
  * A Unix domain stream connection on Pollen's epoll transport, addressed with
- * {@link java.net.UnixDomainSocketAddress} or {@link dev.pollen.channel.core.AbstractNamespaceAddress}.
- * Also reports its peer's credentials and passes file descriptors ({@link dev.pollen.channel.core.FileDescriptor}).
+ * {@link java.net.UnixDomainSocketAddress} or {@link dev.pollen.channel.AbstractNamespaceAddress}.
+ * Also reports its peer's credentials and passes file descriptors ({@link dev.pollen.channel.FileDescriptor}).
  */
 public final class EpollDomainSocketChannel extends AbstractPollenDomainSocketChannel implements DuplexChannel {
     public EpollDomainSocketChannel() {

@@ -1,6 +1,6 @@
 package dev.pollen.channel.epoll;
 
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.PollenChannelOption;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketProtocolFamily;

@@ -1,7 +1,7 @@
 package dev.pollen.channel.epoll;
 
-import dev.pollen.channel.core.PollenChannelOption;
-import dev.pollen.channel.core.SegmentedDatagramPacket;
+import dev.pollen.channel.PollenChannelOption;
+import dev.pollen.channel.SegmentedDatagramPacket;
 import dev.pollen.testsupport.DatagramSink;
 import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;

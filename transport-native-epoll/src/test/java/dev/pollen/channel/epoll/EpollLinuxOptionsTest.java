@@ -1,7 +1,7 @@
 package dev.pollen.channel.epoll;
 
-import dev.pollen.channel.core.IntegerSocketOption;
-import dev.pollen.channel.core.RawSocketOption;
+import dev.pollen.channel.IntegerSocketOption;
+import dev.pollen.channel.RawSocketOption;
 import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

@@ -4,7 +4,7 @@ import dev.pollen.channel.core.AbstractPollenDomainDatagramChannel;
 
 /**
  * A Unix domain datagram socket on Pollen's kqueue transport: reads and writes
- * {@link dev.pollen.channel.core.DomainDatagramPacket}s addressed with {@link java.net.UnixDomainSocketAddress}.
+ * {@link dev.pollen.channel.DomainDatagramPacket}s addressed with {@link java.net.UnixDomainSocketAddress}.
  */
 public final class KQueueDomainDatagramChannel extends AbstractPollenDomainDatagramChannel {
     public KQueueDomainDatagramChannel() {

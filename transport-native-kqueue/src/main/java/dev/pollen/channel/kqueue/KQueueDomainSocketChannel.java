@@ -13,7 +13,7 @@ import java.nio.channels.ClosedChannelException;
  * A Unix domain stream connection on Pollen's kqueue transport, addressed with
  * {@link java.net.UnixDomainSocketAddress}. Also reports its peer's credentials
  * ({@code LOCAL_PEERCRED} / {@code getpeereid} on the BSDs), on macOS its peer's process id
- * ({@link #peerPid()}), and passes file descriptors ({@link dev.pollen.channel.core.FileDescriptor}).
+ * ({@link #peerPid()}), and passes file descriptors ({@link dev.pollen.channel.FileDescriptor}).
  */
 public final class KQueueDomainSocketChannel extends AbstractPollenDomainSocketChannel implements DuplexChannel {
     public KQueueDomainSocketChannel() {

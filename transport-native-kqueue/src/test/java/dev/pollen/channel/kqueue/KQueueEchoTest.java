@@ -1,7 +1,7 @@
 package dev.pollen.channel.kqueue;
 
 import dev.pollen.testsupport.TransportTestSupport;
-import dev.pollen.channel.core.DomainDatagramPacket;
+import dev.pollen.channel.DomainDatagramPacket;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

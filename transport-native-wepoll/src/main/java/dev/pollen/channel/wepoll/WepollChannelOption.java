@@ -1,6 +1,6 @@
 package dev.pollen.channel.wepoll;
 
-import dev.pollen.channel.core.PollenChannelOption;
+import dev.pollen.channel.PollenChannelOption;
 import io.netty.channel.ChannelOption;
 
 /**

@@ -1,5 +1,6 @@
-package dev.pollen.channel.core;
+package dev.pollen.channel;
 
+import dev.pollen.channel.core.UnixSockets;
 import io.netty.util.AbstractReferenceCounted;
 
 import java.io.Closeable;
@@ -31,11 +32,7 @@ public final class FileDescriptor extends AbstractReferenceCounted implements Cl
 
     /** A new pipe: {@code [0]} is the read end, {@code [1]} the write end; both close-on-exec. */
     public static FileDescriptor[] pipe() throws IOException {
-        int[] fds = new int[2];
-        int rc = NativeUnix.pipe(fds);
-        if (rc < 0) {
-            throw Errors.newIOException("pipe", rc);
-        }
+        int[] fds = UnixSockets.pipe();
         return new FileDescriptor[] { new FileDescriptor(fds[0]), new FileDescriptor(fds[1]) };
     }
 
@@ -49,36 +46,22 @@ public final class FileDescriptor extends AbstractReferenceCounted implements Cl
 
     /** Writes from a direct buffer, advancing its position; returns the bytes written. */
     public int write(ByteBuffer src) throws IOException {
-        long address = address(src);
+        checkDirect(src);
         checkOpen();
-        int rc = NativeUnix.write(fd, address + src.position(), src.remaining());
-        if (rc < 0) {
-            throw Errors.newIOException("write", rc);
-        }
-        src.position(src.position() + rc);
-        return rc;
+        return UnixSockets.write(fd, src);
     }
 
     /** Reads into a direct buffer, advancing its position; returns the bytes read, -1 at end of file. */
     public int read(ByteBuffer dst) throws IOException {
-        long address = address(dst);
+        checkDirect(dst);
         checkOpen();
-        int rc = NativeUnix.read(fd, address + dst.position(), dst.remaining());
-        if (rc < 0) {
-            throw Errors.newIOException("read", rc);
-        }
-        if (rc == 0 && dst.hasRemaining()) {
-            return -1;
-        }
-        dst.position(dst.position() + rc);
-        return rc;
+        return UnixSockets.read(fd, dst);
     }
 
-    private static long address(ByteBuffer buf) {
+    private static void checkDirect(ByteBuffer buf) {
         if (!buf.isDirect()) {
             throw new IllegalArgumentException("a direct buffer is needed: " + buf);
         }
-        return NativeMemory.address(buf);
     }
 
     private void checkOpen() throws ClosedChannelException {
@@ -91,10 +74,7 @@ public final class FileDescriptor extends AbstractReferenceCounted implements Cl
     @Override
     public void close() throws IOException {
         if (closed.compareAndSet(false, true)) {
-            int rc = NativeUnix.close(fd);
-            if (rc < 0) {
-                throw Errors.newIOException("close", rc);
-            }
+            UnixSockets.close(fd);
         }
     }
 

@@ -1,4 +1,5 @@
-package dev.pollen.channel.core;
+package dev.pollen.channel;
+
 
 /** What a Unix domain stream channel reads: bytes, or file descriptors passed by the peer (SCM_RIGHTS). */
 public enum DomainSocketReadMode {

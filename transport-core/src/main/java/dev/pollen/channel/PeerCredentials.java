@@ -1,4 +1,4 @@
-package dev.pollen.channel.core;
+package dev.pollen.channel;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.pollen.channel.core;
+package dev.pollen.channel;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,13 +36,6 @@ public final class AbstractNamespaceAddress extends SocketAddress {
     /** The name's bytes, without the leading NUL. */
     public byte[] bytes() {
         return name.clone();
-    }
-
-    /** The sun_path bytes: a NUL, then the name. */
-    byte[] sunPath() {
-        byte[] out = new byte[name.length + 1];
-        System.arraycopy(name, 0, out, 1, name.length);
-        return out;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.pollen.channel.core;
+package dev.pollen.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;

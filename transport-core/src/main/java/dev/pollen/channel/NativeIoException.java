@@ -1,5 +1,6 @@
-package dev.pollen.channel.core;
+package dev.pollen.channel;
 
+import dev.pollen.channel.core.Errors;
 import java.io.IOException;
 
 /**
