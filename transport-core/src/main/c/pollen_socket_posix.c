@@ -202,6 +202,9 @@ int pollen_socket_remote_address(pollen_fd fd, uint8_t *addr) {
 }
 
 int pollen_socket_recv(pollen_fd fd, void *buf, int len) {
+    if (len < 0) {
+        return -EINVAL; /* as size_t it would let the kernel write past the buffer */
+    }
     ssize_t n;
     do {
         n = POLLEN_RECV(fd, buf, (size_t) len, 0);
@@ -210,6 +213,9 @@ int pollen_socket_recv(pollen_fd fd, void *buf, int len) {
 }
 
 int pollen_socket_send(pollen_fd fd, const void *buf, int len) {
+    if (len < 0) {
+        return -EINVAL;
+    }
     ssize_t n;
     do {
         n = POLLEN_SEND(fd, buf, (size_t) len, POLLEN_SEND_FLAGS);
@@ -218,6 +224,9 @@ int pollen_socket_send(pollen_fd fd, const void *buf, int len) {
 }
 
 int64_t pollen_socket_writev(pollen_fd fd, const void *iov, int count) {
+    if (count < 0 || (iov == NULL && count > 0)) {
+        return -EINVAL;
+    }
     struct msghdr msg;
     memset(&msg, 0, sizeof(msg));
     msg.msg_iov = (struct iovec *) iov;

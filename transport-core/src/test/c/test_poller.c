@@ -163,6 +163,45 @@ static void test_wake_from_another_thread(void) {
     CHECK_RC(pollen_poller_close(p));
 }
 
+/* Timeouts near INT64_MAX block like -1 (no overflow into a past deadline or a zero wait that spins). */
+static void test_huge_timeouts_block_until_woken(void) {
+    static const int64_t huge[] = { INT64_MAX, INT64_MAX - 1, INT64_MAX - 999999, INT64_MAX / 2 };
+    pollen_poller *p;
+    pollen_event ev[8];
+    CHECK_RC(pollen_poller_create(&p, 8));
+    for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+        pthread_t t;
+        CHECK(pthread_create(&t, NULL, wake_later, p) == 0);
+        int64_t start = now_ns();
+        CHECK(wait_for(p, ev, 8, huge[i]) == 0);
+        /* wake_later sleeps 20 ms before it wakes us: an earlier return is the bug. */
+        CHECK(now_ns() - start >= 15000000LL);
+        pthread_join(t, NULL);
+    }
+    CHECK_RC(pollen_poller_close(p));
+}
+
+/* Numbers no open descriptor has are refused, without growing any table to their size. */
+static void test_unopened_descriptors_are_refused(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    CHECK_RC(pollen_poller_create(&p, 8));
+    int rc = pollen_poller_ctl(p, POLLEN_CTL_ADD, (pollen_fd) 0x3ffffff0, POLLEN_INTEREST_READ, 1);
+    if (rc == 0) {
+        /* A backend that queues changes may report the refusal with the next wait instead. */
+        rc = pollen_poller_wait(p, ev, 8, 0);
+        CHECK(rc <= 0);
+    } else {
+        CHECK(rc < 0);
+    }
+    CHECK(pollen_poller_ctl(p, POLLEN_CTL_MOD, (pollen_fd) 0x3ffffff0, POLLEN_INTEREST_READ, 1) < 0);
+    CHECK(pollen_poller_ctl(p, POLLEN_CTL_DEL, (pollen_fd) 0x3ffffff0, 0, 1) < 0);
+    CHECK(pollen_poller_ctl(p, 99, (pollen_fd) 0, POLLEN_INTEREST_READ, 1) == -EINVAL);
+    CHECK(pollen_poller_wait(p, ev, 0, 0) == -EINVAL);
+    CHECK(pollen_poller_wait(p, ev, -1, 0) == -EINVAL);
+    CHECK_RC(pollen_poller_close(p));
+}
+
 static void test_more_ready_than_capacity(void) {
     enum { N = 20 };
     pollen_poller *p;
@@ -330,6 +369,8 @@ int main(void) {
     RUN(test_peer_shutdown_is_read_closed);
     RUN(test_refused_connect_reports_error);
     RUN(test_wake_from_another_thread);
+    RUN(test_huge_timeouts_block_until_woken);
+    RUN(test_unopened_descriptors_are_refused);
     RUN(test_more_ready_than_capacity);
     RUN(test_one_time_events_past_the_buffer);
     RUN(test_fd_reuse_gets_new_token);

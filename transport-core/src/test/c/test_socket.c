@@ -54,6 +54,11 @@ static void test_bad_input_is_an_error_not_a_crash(void) {
     char buf[4];
     CHECK(pollen_socket_recv(fd, buf, sizeof(buf)) < 0);
     CHECK(pollen_socket_send(fd, buf, sizeof(buf)) < 0); /* not connected: no SIGPIPE either */
+    /* Negative lengths and counts are refused before the kernel sees them as huge sizes. */
+    CHECK(pollen_socket_recv(fd, buf, -1) == -EINVAL);
+    CHECK(pollen_socket_send(fd, buf, -4) == -EINVAL);
+    CHECK(pollen_socket_writev(fd, buf, -1) == -EINVAL);
+    CHECK(pollen_socket_writev(fd, NULL, 1) == -EINVAL);
     CHECK_RC(pollen_socket_close(fd));
     CHECK(pollen_socket_close(fd) == -EBADF);
     CHECK(pollen_socket_listen(-1, 1) == -EBADF);

@@ -151,7 +151,7 @@ static int epoll_wait_ns(pollen_poller *p, int max, int64_t timeout_ns) {
     }
 #endif
     /* Millisecond timeouts are rounded up: rounding down would wake early and spin. */
-    int64_t ms = (timeout_ns + 999999) / 1000000;
+    int64_t ms = timeout_ns / 1000000 + (timeout_ns % 1000000 != 0); /* no overflow near INT64_MAX */
     return raw_epoll_wait(p->epfd, p->events, max, ms > INT_MAX ? INT_MAX : (int) ms);
 }
 

@@ -215,6 +215,10 @@ int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest,
     if (op != POLLEN_CTL_DEL && (interest & POLLEN_INTEREST_ONESHOT)) {
         return -EINVAL;
     }
+    /* A number past the table must name an open descriptor before the table grows to hold it. */
+    if (op == POLLEN_CTL_ADD && fd >= p->fds_capacity && fcntl(fd, F_GETFD) < 0) {
+        return neg_errno();
+    }
     struct fd_state *s = fd_state(p, fd, op == POLLEN_CTL_ADD);
     if (s == NULL) {
         return op == POLLEN_CTL_ADD ? -ENOMEM : -ENOENT;

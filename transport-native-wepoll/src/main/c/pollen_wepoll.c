@@ -154,7 +154,7 @@ static DWORD poller_timeout_ms(int64_t timeout_ns, int64_t deadline) {
     if (left <= 0) {
         return 0;
     }
-    int64_t ms = (left + 999999) / 1000000;
+    int64_t ms = left / 1000000 + (left % 1000000 != 0);
     return ms >= (int64_t) INFINITE ? INFINITE - 1 : (DWORD) ms;
 }
 
@@ -170,7 +170,9 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
         p->entries = grown;
         p->capacity = max;
     }
-    int64_t deadline = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
+    int64_t now = timeout_ns > 0 ? now_ns() : 0;
+    /* Saturated: a timeout near INT64_MAX must not wrap into a deadline already past. */
+    int64_t deadline = timeout_ns <= 0 ? 0 : timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
     for (int round = 0;; round++) {
         int rc = poller_submit(p);
         if (rc < 0) {
