@@ -16,7 +16,11 @@ import java.nio.channels.UnsupportedAddressTypeException;
 
 /**
  * A non-blocking socket owned by one channel. All methods throw exceptions that name the failed
- * call; "would block" is reported as a return value, never as an exception.
+ * call; "would block" is reported as a return value, never as an exception. Once closed, every
+ * call throws {@link ClosedChannelException} (the address queries return null): its descriptor
+ * number may already name another socket. Negative lengths and counts are refused; the native
+ * memory addresses given to {@link #recv}, {@link #send} and {@link #writev} are trusted, as this
+ * is machinery for Pollen's transports, not API.
  */
 public final class PollenSocket {
     /** Size of the address form shared with the native layer (pollen_socket.h). */
@@ -229,6 +233,7 @@ public final class PollenSocket {
 
     /** Returns true once the connection is established; throws the connect's own error on failure. */
     public boolean finishConnect() throws IOException {
+        checkOpen();
         int rc = NativeSocket.finishConnect(fd);
         if (rc < 0) {
             // The pending error is the connect's own: name the call the user made.
@@ -242,6 +247,7 @@ public final class PollenSocket {
      * {@code remote} (decode it with {@link #decode}).
      */
     public PollenSocket accept(byte[] remote) throws IOException {
+        checkOpen();
         int rc = NativeSocket.accept(fd, remote);
         if (rc < 0) {
             if (Errors.isWouldBlock(rc)) {
@@ -253,6 +259,9 @@ public final class PollenSocket {
     }
 
     public SocketAddress localAddress() {
+        if (!open) {
+            return null; // the number may already name another socket
+        }
         if (family == FAMILY_UNIX) {
             return UnixSockets.localAddress(this);
         }
@@ -261,6 +270,9 @@ public final class PollenSocket {
     }
 
     public SocketAddress remoteAddress() {
+        if (!open) {
+            return null;
+        }
         if (family == FAMILY_UNIX) {
             return UnixSockets.remoteAddress(this);
         }
@@ -270,6 +282,7 @@ public final class PollenSocket {
 
     /** Reads into native memory: bytes read, 0 if none are available, -1 at end of stream. */
     public int recv(long address, int length) throws IOException {
+        checkOpen();
         int rc = NativeSocket.recv(fd, address, length);
         if (rc > 0) {
             return rc;
@@ -285,6 +298,7 @@ public final class PollenSocket {
 
     /** Writes from native memory: bytes written, 0 if the send buffer is full. */
     public int send(long address, int length) throws IOException {
+        checkOpen();
         int rc = NativeSocket.send(fd, address, length);
         if (rc >= 0) {
             return rc;
@@ -297,6 +311,7 @@ public final class PollenSocket {
 
     /** A gathering write of {@code count} iovecs at {@code iov}: bytes written, 0 if the buffer is full. */
     public long writev(long iov, int count) throws IOException {
+        checkOpen();
         long rc = NativeSocket.writev(fd, iov, count);
         if (rc >= 0) {
             return rc;
@@ -414,6 +429,7 @@ public final class PollenSocket {
      */
     public long sendFile(io.netty.channel.DefaultFileRegion region, long base, long offset, long length)
             throws IOException {
+        checkOpen();
         long rc = NativeSocket.sendFile(fd, region, base, offset, length);
         if (rc > 0) {
             return rc;
