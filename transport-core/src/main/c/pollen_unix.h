@@ -49,9 +49,14 @@ int pollen_unix_send_fd(pollen_fd fd, int fd_to_send);
 /*
  * Receives one message of at most one data byte and the descriptors passed with it: up to max
  * are written to fds (close-on-exec) and their count to *count; extra descriptors are closed.
+ * *lost is set to 1 when the peer sent descriptors that are not delivered (more than max, or more
+ * than the control buffer holds: the kernel cuts them, MSG_CTRUNC), else 0.
  * Returns the number of data bytes read: 0 is end of stream.
  */
-int pollen_unix_recv_fds(pollen_fd fd, int *fds, int max, int *count);
+int pollen_unix_recv_fds(pollen_fd fd, int *fds, int max, int *count, int *lost);
+
+/* Added by the JNI glue to recvFds' result when descriptors were lost (see pollen_unix_recv_fds). */
+#define POLLEN_UNIX_FDS_LOST 0x10000
 
 /* Datagrams: send to addr (len 0: the connected peer); receive with the sender's address. */
 int pollen_unix_sendto(pollen_fd fd, const void *buf, int len, const uint8_t *addr, int addr_len);

@@ -116,16 +116,20 @@ static jint u_sendFd(JNIEnv *env, jclass clazz, jint fd, jint fdToSend) {
     return pollen_unix_send_fd((pollen_fd) fd, fdToSend);
 }
 
-/* -errno; 0 at end of stream; otherwise 1 + the number of descriptors written to fds. */
+/*
+ * -errno; 0 at end of stream; otherwise 1 + the number of descriptors written to fds, plus
+ * POLLEN_UNIX_FDS_LOST when the peer sent descriptors that were closed instead.
+ */
 static jint u_recvFds(JNIEnv *env, jclass clazz, jint fd, jintArray fds) {
     int received[16];
     int count = 0;
+    int lost = 0;
     if (fds == NULL) {
         return -EINVAL;
     }
     jint cap = (*env)->GetArrayLength(env, fds);
     int max = cap < 16 ? cap : 16;
-    int n = pollen_unix_recv_fds((pollen_fd) fd, received, max, &count);
+    int n = pollen_unix_recv_fds((pollen_fd) fd, received, max, &count, &lost);
     if (n < 0) {
         return n;
     }
@@ -135,7 +139,7 @@ static jint u_recvFds(JNIEnv *env, jclass clazz, jint fd, jintArray fds) {
     if (count > 0) {
         (*env)->SetIntArrayRegion(env, fds, 0, count, (const jint *) received);
     }
-    return 1 + count;
+    return 1 + count + (lost ? POLLEN_UNIX_FDS_LOST : 0);
 }
 
 static jint u_sendTo(JNIEnv *env, jclass clazz, jint fd, jlong buf, jint len, jbyteArray address) {

@@ -315,11 +315,12 @@ int pollen_unix_send_fd(pollen_fd fd, int fd_to_send) {
     return n < 0 ? neg_errno() : 1;
 }
 
-int pollen_unix_recv_fds(pollen_fd fd, int *fds, int max, int *count) {
-    if (count == NULL || max < 0 || (fds == NULL && max > 0)) {
+int pollen_unix_recv_fds(pollen_fd fd, int *fds, int max, int *count, int *lost) {
+    if (count == NULL || lost == NULL || max < 0 || (fds == NULL && max > 0)) {
         return -EINVAL;
     }
     *count = 0;
+    *lost = 0;
     union {
         char buf[CMSG_SPACE(sizeof(int) * MAX_FDS_PER_MESSAGE)];
         struct cmsghdr align;
@@ -343,6 +344,9 @@ int pollen_unix_recv_fds(pollen_fd fd, int *fds, int max, int *count) {
     if (n < 0) {
         return neg_errno();
     }
+    if (msg.msg_flags & MSG_CTRUNC) {
+        *lost = 1; /* the kernel closed what did not fit */
+    }
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
             continue;
@@ -358,6 +362,7 @@ int pollen_unix_recv_fds(pollen_fd fd, int *fds, int max, int *count) {
                 fds[(*count)++] = received;
             } else {
                 close(received);
+                *lost = 1;
             }
         }
     }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,15 +126,15 @@ static void test_fd_passing_round_trip(void) {
     pollen_fd sv[2];
     int p[2];
     int fds[4];
-    int count = -1;
+    int count = -1, lost = -1;
     char buf[16];
     CHECK_RC(pollen_unix_socketpair(sv, POLLEN_UNIX_STREAM));
     CHECK_RC(pollen_unix_pipe(p));
-    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count) == -EAGAIN && count == 0);
+    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count, &lost) == -EAGAIN && count == 0);
     CHECK(pollen_unix_send_fd(sv[0], p[1]) == 1);
     CHECK(pollen_unix_send_fd(sv[0], p[1]) == 1);
     /* One message per descriptor, never merged. */
-    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count) == 1 && count == 1);
+    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count, &lost) == 1 && count == 1 && lost == 0);
     int received = fds[0];
     CHECK(received != p[1] && received >= 0);
     CHECK((fcntl(received, F_GETFD) & FD_CLOEXEC) != 0);
@@ -141,15 +142,83 @@ static void test_fd_passing_round_trip(void) {
     CHECK(pollen_unix_read(p[0], buf, sizeof(buf)) == 6 && memcmp(buf, "via fd", 6) == 0);
     CHECK_RC(pollen_unix_close(received));
     /* No room for the descriptor: it is closed, not leaked; the data byte still counts. */
-    CHECK(pollen_unix_recv_fds(sv[1], fds, 0, &count) == 1 && count == 0);
+    CHECK(pollen_unix_recv_fds(sv[1], fds, 0, &count, &lost) == 1 && count == 0 && lost == 1);
     /* Plain data reads as a byte without descriptors. */
     CHECK(pollen_socket_send(sv[0], "x", 1) == 1);
-    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count) == 1 && count == 0);
+    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count, &lost) == 1 && count == 0 && lost == 0);
     CHECK_RC(pollen_socket_close(sv[0]));
-    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count) == 0 && count == 0); /* end of stream */
+    CHECK(pollen_unix_recv_fds(sv[1], fds, 4, &count, &lost) == 0 && count == 0); /* end of stream */
     CHECK_RC(pollen_socket_close(sv[1]));
     CHECK_RC(pollen_unix_close(p[0]));
     CHECK_RC(pollen_unix_close(p[1]));
+}
+
+/*
+ * A hostile peer sends `sent` descriptors in one message to a receiver with room for `room`
+ * (at most 16 fit the control buffer: the kernel cuts the rest with MSG_CTRUNC). The receiver
+ * gets what fits, learns that some were lost, and no copy of the others stays open in this
+ * process: once the sender's and the delivered copies are closed, every pipe reads end of file.
+ */
+static void send_too_many_descriptors(int sent, int room) {
+    enum { MAX = 64 };
+    pollen_fd sv[2];
+    int rd[MAX], wr[MAX], fds[MAX];
+    int count = -1, lost = -1;
+    char one = 'x', buf[4];
+    CHECK(sent <= MAX && room < sent);
+    CHECK_RC(pollen_unix_socketpair(sv, POLLEN_UNIX_STREAM));
+    for (int i = 0; i < sent; i++) {
+        int p[2];
+        CHECK_RC(pollen_unix_pipe(p));
+        rd[i] = p[0];
+        wr[i] = p[1];
+        CHECK(fcntl(rd[i], F_SETFL, fcntl(rd[i], F_GETFL) | O_NONBLOCK) == 0);
+    }
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * MAX)];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct iovec iov = { &one, 1 };
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * sent);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * sent);
+    memcpy(CMSG_DATA(c), wr, sizeof(int) * sent);
+    CHECK(sendmsg(sv[0], &msg, 0) == 1);
+    for (int i = 0; i < sent; i++) {
+        CHECK_RC(pollen_unix_close(wr[i]));
+    }
+
+    CHECK(pollen_unix_recv_fds(sv[1], fds, room, &count, &lost) == 1);
+    CHECK(count == room && lost == 1);
+    for (int i = 0; i < count; i++) {
+        CHECK_RC(pollen_unix_close(fds[i]));
+    }
+    if (sent > 16 && getenv("POLLEN_TEST_QEMU") != NULL) {
+        /* Under qemu-user (7.2) the pipes of a truncated message stay open; untruncated ones pass above. */
+        printf("  not checked under qemu-user, which leaves open what a truncated control message cut\n");
+    } else {
+        for (int i = 0; i < sent; i++) {
+            CHECK(pollen_unix_read(rd[i], buf, sizeof(buf)) == 0); /* -EAGAIN would mean a leaked writer */
+        }
+    }
+    for (int i = 0; i < sent; i++) {
+        CHECK_RC(pollen_unix_close(rd[i]));
+    }
+    CHECK_RC(pollen_socket_close(sv[0]));
+    CHECK_RC(pollen_socket_close(sv[1]));
+}
+
+static void test_too_many_descriptors_in_one_message(void) {
+    send_too_many_descriptors(12, 8);  /* more than the receiver's room: closed here */
+    send_too_many_descriptors(40, 8);  /* more than the control buffer: cut by the kernel */
 }
 
 static void test_datagrams(void) {
@@ -209,12 +278,14 @@ static void test_errors(void) {
     CHECK_RC(pollen_socket_close(fd));
 
     int fds[1];
-    int count;
+    int count, lost;
     uint8_t addr[8];
     CHECK(pollen_unix_socket(&fd, 7) == -EINVAL);
     CHECK(pollen_unix_socketpair(NULL, POLLEN_UNIX_STREAM) == -EINVAL);
-    CHECK(pollen_unix_recv_fds(-1, fds, 1, &count) == -EBADF);
-    CHECK(pollen_unix_recv_fds(-1, NULL, 1, &count) == -EINVAL);
+    CHECK(pollen_unix_recv_fds(-1, fds, 1, &count, &lost) == -EBADF);
+    CHECK(pollen_unix_recv_fds(-1, NULL, 1, &count, &lost) == -EINVAL);
+    CHECK(pollen_unix_recv_fds(-1, fds, 1, &count, NULL) == -EINVAL);
+    CHECK(pollen_unix_recv_fds(-1, fds, -1, &count, &lost) == -EINVAL);
     CHECK(pollen_unix_local_address(-1, addr, sizeof(addr)) == -EBADF);
     CHECK(pollen_unix_remote_address(-1, addr, sizeof(addr)) == -EBADF);
     CHECK(pollen_unix_read(-1, addr, 1) == -EBADF);
@@ -228,6 +299,7 @@ int main(void) {
     RUN(test_abstract_name);
     RUN(test_peer_credentials);
     RUN(test_fd_passing_round_trip);
+    RUN(test_too_many_descriptors_in_one_message);
     RUN(test_datagrams);
     RUN(test_errors);
     CHECK(rmdir(dir) == 0);

@@ -151,8 +151,14 @@ public abstract class AbstractPollenDomainSocketChannel extends AbstractPollenSt
                     handle.lastBytesRead(1);
                     handle.incMessagesRead(1);
                     readPending = false;
-                    for (int i = 0; i < rc - 1; i++) {
+                    int count = (rc & ~NativeUnix.FDS_LOST) - 1;
+                    for (int i = 0; i < count; i++) {
                         pipeline.fireChannelRead(new FileDescriptor(received[i]));
+                    }
+                    if ((rc & NativeUnix.FDS_LOST) != 0) {
+                        // The channel goes on: what arrived is delivered, the others are closed, not leaked.
+                        pipeline.fireExceptionCaught(new IOException("recvmsg(..) dropped descriptors: the peer sent "
+                                + "more than " + received.length + " in one message; the rest were closed"));
                     }
                     // Switched back to bytes in channelRead: what follows is read as bytes.
                     if (shouldBreakReadReady(config)

@@ -70,6 +70,7 @@ final class Contract {
         put("POLLEN_DGRAM_CAP_GRO", NativeDatagram.CAP_GRO);
         put("POLLEN_DGRAM_CAP_MMSG", NativeDatagram.CAP_MMSG);
         put("POLLEN_DGRAM_F_TRUNCATED", DatagramPacketArray.F_TRUNCATED);
+        put("POLLEN_UNIX_FDS_LOST", NativeUnix.FDS_LOST);
     }
 
     private Contract() {

@@ -7,6 +7,8 @@ package dev.pollen.channel.core;
 final class NativeUnix {
     static final int STREAM = 1;
     static final int DGRAM = 2;
+    /** Added to {@link #recvFds}' result when the peer sent descriptors that were closed, not delivered. */
+    static final int FDS_LOST = 0x10000;
 
     private NativeUnix() {
     }
@@ -32,7 +34,10 @@ final class NativeUnix {
     /** 1 when sent. */
     static native int sendFd(int fd, int fdToSend);
 
-    /** 0 at end of stream; otherwise 1 + the number of descriptors written to {@code fds}. */
+    /**
+     * 0 at end of stream; otherwise 1 + the number of descriptors written to {@code fds}, plus
+     * {@link #FDS_LOST} when the message carried more than fit (those are closed).
+     */
     static native int recvFds(int fd, int[] fds);
 
     /** {@code address} null: the connected peer. */
