@@ -1,14 +1,18 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SelectStrategy;
+import io.netty.channel.SelectStrategyFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,17 +31,24 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An epoll group whose select strategy always answers {@link SelectStrategy#BUSY_WAIT}: the loop
- * spins on non-blocking waits, yet echoes, runs tasks from other threads, and never needs a wake-up.
- * No timing thresholds: every wait is bounded only by a generous timeout.
+ * A group of the transport under test whose select strategy always answers
+ * {@link SelectStrategy#BUSY_WAIT}: the loop spins on non-blocking waits, yet echoes, runs tasks
+ * from other threads, and never needs a wake-up. No timing thresholds: every wait is bounded only
+ * by a generous timeout.
  */
-class EpollBusyWaitTest {
+class BusyWaitTest {
+    /** The transport under test (-Dpollen.testsuite.transport). */
+    private static final Transport T = PollenTransports.transport();
+
     private static EventLoopGroup group;
 
     @BeforeAll
-    static void setUp() {
-        group = new MultiThreadIoEventLoopGroup(1,
-                EpollIoHandler.newFactory(() -> (selectSupplier, hasTasks) -> SelectStrategy.BUSY_WAIT));
+    static void setUp() throws ReflectiveOperationException {
+        // Every transport's handler offers newFactory(SelectStrategyFactory), as Netty's own do.
+        SelectStrategyFactory busy = () -> (selectSupplier, hasTasks) -> SelectStrategy.BUSY_WAIT;
+        IoHandlerFactory factory = (IoHandlerFactory) T.ioHandlerClass()
+                .getMethod("newFactory", SelectStrategyFactory.class).invoke(null, busy);
+        group = new MultiThreadIoEventLoopGroup(1, factory);
     }
 
     @AfterAll
@@ -51,16 +62,14 @@ class EpollBusyWaitTest {
 
     @Test
     void echoes() throws Exception {
-        Channel server = TransportTestSupport.echoServer(new EpollTransport(), group);
+        Channel server = TransportTestSupport.echoServer(T, group);
         byte[] data = new byte[256 * 1024];
         new Random(7).nextBytes(data);
         TransportTestSupport.Collector collector = new TransportTestSupport.Collector(data.length);
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
-                .option(EpollChannelOption.SO_BUSY_POLL, 50)
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .handler(collector)
                 .connect(server.localAddress()).sync().channel();
         try {
-            assertEquals(50, client.config().getOption(EpollChannelOption.SO_BUSY_POLL));
             for (int off = 0; off < data.length; off += 8192) {
                 client.write(Unpooled.wrappedBuffer(data, off, 8192));
             }
@@ -109,7 +118,7 @@ class EpollBusyWaitTest {
         EventLoop loop = group.next();
         PollenIoHandler h = handler(loop);
         assertNotNull(h);
-        assertTrue(h instanceof EpollIoHandler, String.valueOf(h));
+        assertTrue(T.ioHandlerClass().isInstance(h), String.valueOf(h));
         long before = TransportTestSupport.onLoop(loop, () -> PollenIoHandler.current().waitCount());
         // No task and no I/O is given to the loop while we watch: a sleeping loop would stay put,
         // a busy-waiting one keeps polling. (Racy read of a loop-thread counter: only growth matters.)
