@@ -59,8 +59,8 @@ class ErrorsTest {
         TransportTestSupport.shutdown(group);
     }
 
-    /** A socket address of no supported family. */
-    private static final class BogusAddress extends SocketAddress {
+    /** A socket address of no supported family (also used by {@link NativeFuzzTest}). */
+    static final class BogusAddress extends SocketAddress {
         private static final long serialVersionUID = 1L;
 
         @Override

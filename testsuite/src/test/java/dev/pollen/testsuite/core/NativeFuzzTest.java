@@ -131,11 +131,6 @@ class NativeFuzzTest {
         }
     }
 
-    /** A socket address of no supported family. */
-    private static final class BogusAddress extends SocketAddress {
-        private static final long serialVersionUID = 1L;
-    }
-
     @Test
     void socketCallsWithBadArgumentsThrow() throws Exception {
         Random r = new Random(SEED);
@@ -178,7 +173,7 @@ class NativeFuzzTest {
             }
             assertThrows(IOException.class, () -> s.recv(0, 16)); // no address: not connected (or EFAULT), not a crash
             assertThrows(NotYetConnectedException.class, () -> s.shutdown(true, true));
-            assertThrows(UnsupportedAddressTypeException.class, () -> s.bind(new BogusAddress()));
+            assertThrows(UnsupportedAddressTypeException.class, () -> s.bind(new ErrorsTest.BogusAddress()));
             assertThrows(RuntimeException.class, () -> s.bind(null));
             assertThrows(RuntimeException.class, () -> s.connect(InetSocketAddress.createUnresolved("nowhere", 1)));
             IOException notListening = assertThrows(IOException.class, () -> s.accept(new byte[64]));
