@@ -299,6 +299,60 @@ static void check_reused_number(pollen_poller *p, pollen_fd old) {
     CHECK_RC(pollen_socket_close(d));
 }
 
+/*
+ * Registrations of descriptors closed behind the poller's back, more than one wait returns: each
+ * is refused at once (epoll, the AFD poller) or, where changes are queued for the next wait
+ * (kqueue), reported once as READY_ERROR under its token; none is lost past the event buffer.
+ */
+static void test_refused_registrations_past_the_buffer(void) {
+    enum { N = 24, MAX = 4 };
+    pollen_poller *p;
+    pollen_event ev[MAX];
+    pollen_fd a[N], b[N];
+    int pending[N] = { 0 };
+    int npending = 0;
+    CHECK_RC(pollen_poller_create(&p, MAX));
+    for (int i = 0; i < N; i++) {
+        tcp_pair(&a[i], &b[i]);
+        /* Known to the poller once, so a backend with a table has room for the number. */
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, a[i], POLLEN_INTEREST_READ, 1000 + (uint64_t) i));
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_DEL, a[i], 0, 1000 + (uint64_t) i));
+    }
+    CHECK(wait_for(p, ev, MAX, 0) == 0);
+    for (int i = 0; i < N; i++) {
+        CHECK_RC(pollen_socket_close(a[i]));
+    }
+    for (int i = 0; i < N; i++) {
+        int rc = pollen_poller_ctl(p, POLLEN_CTL_ADD, a[i], POLLEN_INTEREST_READ, (uint64_t) i);
+        if (rc == 0) {
+            pending[i] = 1;
+            npending++;
+        } else {
+            CHECK(rc < 0);
+        }
+    }
+    int64_t deadline = now_ns() + 10 * (int64_t) 1000000000;
+    while (npending > 0 && now_ns() < deadline) {
+        int n = wait_for(p, ev, MAX, 100000000);
+        CHECK(n <= MAX);
+        for (int i = 0; i < n; i++) {
+            CHECK(ev[i].token < (uint64_t) N);
+            CHECK(ev[i].ready & POLLEN_READY_ERROR);
+            CHECK(pending[ev[i].token] == 1); /* once each */
+            pending[ev[i].token] = 2;
+            npending--;
+        }
+    }
+    if (npending > 0) {
+        fprintf(stderr, "%d refused registrations were never reported\n", npending);
+    }
+    CHECK(npending == 0);
+    for (int i = 0; i < N; i++) {
+        CHECK_RC(pollen_socket_close(b[i]));
+    }
+    CHECK_RC(pollen_poller_close(p));
+}
+
 static void test_fd_reuse_gets_new_token(void) {
     pollen_poller *p;
     pollen_fd a, b;
@@ -373,6 +427,7 @@ int main(void) {
     RUN(test_unopened_descriptors_are_refused);
     RUN(test_more_ready_than_capacity);
     RUN(test_one_time_events_past_the_buffer);
+    RUN(test_refused_registrations_past_the_buffer);
     RUN(test_fd_reuse_gets_new_token);
     RUN(test_oneshot_rearms_on_mod);
     RUN(test_close_removes);

@@ -103,6 +103,16 @@ int pollen_afd_base_socket(SOCKET s, SOCKET *out) {
      * call returns the socket itself.
      */
     static const DWORD fallbacks[] = { SIO_BSP_HANDLE_POLL, SIO_BSP_HANDLE_SELECT };
+    /*
+     * Wine answers SIO_BASE_HANDLE even for a closed handle (with the handle itself); Windows
+     * refuses it. Ask the socket something first, so a closed one is refused here everywhere
+     * instead of being polled and silently dropped at the next wait.
+     */
+    int type;
+    int len = sizeof(type);
+    if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *) &type, &len) == SOCKET_ERROR) {
+        return pollen_errno_last_wsa();
+    }
     for (int depth = 0; depth < 16; depth++) {
         int rc = afd_ioctl_socket(s, SIO_BASE_HANDLE, out);
         if (rc == 0) {
