@@ -1,7 +1,10 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.PollenServerSocketChannelConfig;
+import dev.pollen.channel.PollenChannelOption;
+import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -35,12 +38,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class EpollServerSocketChannelConfigTest {
+class ServerSocketChannelConfigTest {
+    /** The transport under test (-Dpollen.testsuite.transport). */
+    private static final Transport T = PollenTransports.transport();
+
     private static EventLoopGroup group;
 
     @BeforeAll
     static void setUp() {
-        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
+        group = TransportTestSupport.newGroup(T, 1);
     }
 
     @AfterAll
@@ -61,19 +67,19 @@ class EpollServerSocketChannelConfigTest {
         roundTrip(c, SO_BACKLOG, 128);
         roundTrip(c, SO_BACKLOG, 0);
         roundTrip(c, SO_BACKLOG, 1);
-        roundTrip(c, EpollChannelOption.SO_REUSEPORT, true);
-        roundTrip(c, EpollChannelOption.SO_REUSEPORT, false);
+        roundTrip(c, PollenChannelOption.SO_REUSEPORT, true);
+        roundTrip(c, PollenChannelOption.SO_REUSEPORT, false);
         roundTrip(c, ChannelOption.CONNECT_TIMEOUT_MILLIS, 1234);
     }
 
     @Test
     void defaults() {
-        EpollServerSocketChannel ch = new EpollServerSocketChannel();
+        Channel ch = T.serverSocketChannelFactory().newChannel();
         try {
-            PollenServerSocketChannelConfig c = ch.config();
+            PollenServerSocketChannelConfig c = (PollenServerSocketChannelConfig) ch.config();
             assertTrue(c.isReuseAddress(), "SO_REUSEADDR is on by default for listeners");
             assertEquals(NetUtil.SOMAXCONN, c.getBacklog());
-            assertEquals(Boolean.FALSE, c.getOption(EpollChannelOption.SO_REUSEPORT));
+            assertEquals(Boolean.FALSE, c.getOption(PollenChannelOption.SO_REUSEPORT));
         } finally {
             ch.unsafe().closeForcibly();
         }
@@ -81,7 +87,7 @@ class EpollServerSocketChannelConfigTest {
 
     @Test
     void roundTripsOnUnregisteredChannel() {
-        EpollServerSocketChannel ch = new EpollServerSocketChannel();
+        Channel ch = T.serverSocketChannelFactory().newChannel();
         try {
             assertAllRoundTrip(ch.config());
         } finally {
@@ -91,19 +97,19 @@ class EpollServerSocketChannelConfigTest {
 
     @Test
     void getOptionsListsEverySupportedOption() {
-        EpollServerSocketChannel ch = new EpollServerSocketChannel();
+        Channel ch = T.serverSocketChannelFactory().newChannel();
         try {
             ChannelConfig c = ch.config();
             c.setOption(SO_BACKLOG, 77);
-            c.setOption(EpollChannelOption.SO_REUSEPORT, true);
+            c.setOption(PollenChannelOption.SO_REUSEPORT, true);
             Map<ChannelOption<?>, Object> options = c.getOptions();
             for (ChannelOption<?> o : new ChannelOption<?>[] {SO_RCVBUF, SO_REUSEADDR, SO_BACKLOG,
-                    EpollChannelOption.SO_REUSEPORT, ChannelOption.AUTO_READ}) {
+                    PollenChannelOption.SO_REUSEPORT, ChannelOption.AUTO_READ}) {
                 assertTrue(options.containsKey(o), "getOptions() lacks " + o);
                 assertEquals(c.getOption(o), options.get(o), o.name());
             }
             assertEquals(77, options.get(SO_BACKLOG));
-            assertEquals(Boolean.TRUE, options.get(EpollChannelOption.SO_REUSEPORT));
+            assertEquals(Boolean.TRUE, options.get(PollenChannelOption.SO_REUSEPORT));
         } finally {
             ch.unsafe().closeForcibly();
         }
@@ -111,7 +117,7 @@ class EpollServerSocketChannelConfigTest {
 
     @Test
     void absurdValuesAreRejected() {
-        EpollServerSocketChannel ch = new EpollServerSocketChannel();
+        Channel ch = T.serverSocketChannelFactory().newChannel();
         try {
             ChannelConfig c = ch.config();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.setOption(SO_BACKLOG, -1));
@@ -120,7 +126,7 @@ class EpollServerSocketChannelConfigTest {
             assertTrue(e.getMessage().contains("SO_RCVBUF"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> c.setOption(SO_RCVBUF, 0));
             assertTrue(e.getMessage().contains("SO_RCVBUF"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> ch.config().setBacklog(Integer.MIN_VALUE));
+            e = assertThrows(IllegalArgumentException.class, () -> ((PollenServerSocketChannelConfig) ch.config()).setBacklog(Integer.MIN_VALUE));
             assertTrue(e.getMessage().contains("SO_BACKLOG"), e.getMessage());
             // Unchanged after the rejections.
             assertEquals(NetUtil.SOMAXCONN, c.getOption(SO_BACKLOG));
@@ -132,7 +138,7 @@ class EpollServerSocketChannelConfigTest {
 
     @Test
     void optionsOnClosedListenerFailWithChannelException() {
-        EpollServerSocketChannel ch = new EpollServerSocketChannel();
+        Channel ch = T.serverSocketChannelFactory().newChannel();
         ch.unsafe().closeForcibly();
         assertThrows(ChannelException.class, () -> ch.config().getOption(SO_RCVBUF));
         assertThrows(ChannelException.class, () -> ch.config().setOption(SO_REUSEADDR, true));
@@ -142,11 +148,11 @@ class EpollServerSocketChannelConfigTest {
 
     @Test
     void roundTripsThroughServerBootstrapOnBoundChannel() throws Exception {
-        Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
                 .option(SO_BACKLOG, 64)
                 .option(SO_RCVBUF, 65536)
                 .option(SO_REUSEADDR, true)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(PollenChannelOption.SO_REUSEPORT, true)
                 .childHandler(new ChannelInboundHandlerAdapter())
                 .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
         try {
@@ -154,7 +160,7 @@ class EpollServerSocketChannelConfigTest {
             assertEquals(64, c.getOption(SO_BACKLOG));
             assertTrue(c.getOption(SO_RCVBUF) >= 65536);
             assertEquals(Boolean.TRUE, c.getOption(SO_REUSEADDR));
-            assertEquals(Boolean.TRUE, c.getOption(EpollChannelOption.SO_REUSEPORT));
+            assertEquals(Boolean.TRUE, c.getOption(PollenChannelOption.SO_REUSEPORT));
             assertAllRoundTrip(c);
             assertTrue(server.isActive());
         } finally {
@@ -164,8 +170,8 @@ class EpollServerSocketChannelConfigTest {
 
     private static ChannelFuture bind(InetSocketAddress address, boolean reusePort, Set<Channel> accepted,
                                       CountDownLatch latch) {
-        return new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-                .option(EpollChannelOption.SO_REUSEPORT, reusePort)
+        return new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
+                .option(PollenChannelOption.SO_REUSEPORT, reusePort)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -190,7 +196,7 @@ class EpollServerSocketChannelConfigTest {
             assertEquals(address.getPort(), ((InetSocketAddress) second.channel().localAddress()).getPort());
             // Connections are spread over both; at least they are all accepted by one of them.
             for (int i = 0; i < 20; i++) {
-                Channel c = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                Channel c = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                         .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
                 // The accepting side closes at once; the client follows when it sees end of stream.
                 assertTrue(c.closeFuture().await(10, TimeUnit.SECONDS), "connection " + i + " not closed by peer");

@@ -1,7 +1,10 @@
-package dev.pollen.channel.epoll;
+package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.core.PollenSocketChannelConfig;
+import dev.pollen.channel.PollenChannelOption;
+import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -35,12 +38,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-class EpollSocketChannelConfigTest {
+class SocketChannelConfigTest {
+    /** The transport under test (-Dpollen.testsuite.transport). */
+    private static final Transport T = PollenTransports.transport();
+
     private static EventLoopGroup group;
 
     @BeforeAll
     static void setUp() {
-        group = TransportTestSupport.newGroup(new EpollTransport(), 1);
+        group = TransportTestSupport.newGroup(T, 1);
     }
 
     @AfterAll
@@ -79,13 +85,13 @@ class EpollSocketChannelConfigTest {
         roundTrip(config, IP_TOS, 0);
         roundTrip(config, ALLOW_HALF_CLOSURE, true);
         roundTrip(config, ALLOW_HALF_CLOSURE, false);
-        roundTrip(config, EpollChannelOption.SO_REUSEPORT, true);
-        roundTrip(config, EpollChannelOption.SO_REUSEPORT, false);
-        roundTrip(config, EpollChannelOption.TCP_KEEPIDLE, 30);
-        roundTrip(config, EpollChannelOption.TCP_KEEPINTVL, 7);
-        roundTrip(config, EpollChannelOption.TCP_KEEPCNT, 4);
-        roundTrip(config, EpollChannelOption.TCP_USER_TIMEOUT, 12345);
-        roundTrip(config, EpollChannelOption.TCP_USER_TIMEOUT, 0);
+        roundTrip(config, PollenChannelOption.SO_REUSEPORT, true);
+        roundTrip(config, PollenChannelOption.SO_REUSEPORT, false);
+        roundTrip(config, PollenChannelOption.TCP_KEEPIDLE, 30);
+        roundTrip(config, PollenChannelOption.TCP_KEEPINTVL, 7);
+        roundTrip(config, PollenChannelOption.TCP_KEEPCNT, 4);
+        roundTrip(config, PollenChannelOption.TCP_USER_TIMEOUT, 12345);
+        roundTrip(config, PollenChannelOption.TCP_USER_TIMEOUT, 0);
         roundTrip(config, ChannelOption.CONNECT_TIMEOUT_MILLIS, 4321);
         roundTrip(config, ChannelOption.WRITE_SPIN_COUNT, 7);
         roundTrip(config, ChannelOption.AUTO_CLOSE, false);
@@ -94,9 +100,9 @@ class EpollSocketChannelConfigTest {
 
     @Test
     void defaults() {
-        EpollSocketChannel ch = new EpollSocketChannel();
+        Channel ch = T.socketChannelFactory().newChannel();
         try {
-            PollenSocketChannelConfig c = ch.config();
+            PollenSocketChannelConfig c = (PollenSocketChannelConfig) ch.config();
             assertTrue(c.isTcpNoDelay(), "TCP_NODELAY is on by default");
             assertFalse(c.isAllowHalfClosure());
             assertEquals(-1, c.getSoLinger());
@@ -110,7 +116,7 @@ class EpollSocketChannelConfigTest {
 
     @Test
     void roundTripsOnUnregisteredChannel() {
-        EpollSocketChannel ch = new EpollSocketChannel();
+        Channel ch = T.socketChannelFactory().newChannel();
         try {
             assertAllRoundTrip(ch.config());
         } finally {
@@ -120,9 +126,9 @@ class EpollSocketChannelConfigTest {
 
     @Test
     void typedSettersMatchOptions() {
-        EpollSocketChannel ch = new EpollSocketChannel();
+        Channel ch = T.socketChannelFactory().newChannel();
         try {
-            PollenSocketChannelConfig c = ch.config();
+            PollenSocketChannelConfig c = (PollenSocketChannelConfig) ch.config();
             c.setKeepAlive(true).setTcpNoDelay(false).setSoLinger(3).setTrafficClass(0x20).setReuseAddress(true);
             assertEquals(Boolean.TRUE, c.getOption(SO_KEEPALIVE));
             assertEquals(Boolean.FALSE, c.getOption(TCP_NODELAY));
@@ -139,22 +145,22 @@ class EpollSocketChannelConfigTest {
 
     @Test
     void getOptionsListsEverySupportedOption() {
-        EpollSocketChannel ch = new EpollSocketChannel();
+        Channel ch = T.socketChannelFactory().newChannel();
         try {
             ChannelConfig c = ch.config();
-            c.setOption(EpollChannelOption.TCP_KEEPIDLE, 31);
+            c.setOption(PollenChannelOption.TCP_KEEPIDLE, 31);
             c.setOption(SO_LINGER, 2);
             c.setOption(ALLOW_HALF_CLOSURE, true);
             Map<ChannelOption<?>, Object> options = c.getOptions();
             for (ChannelOption<?> o : new ChannelOption<?>[] {SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SO_KEEPALIVE,
-                    SO_REUSEADDR, SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE, EpollChannelOption.SO_REUSEPORT,
-                    EpollChannelOption.TCP_KEEPIDLE, EpollChannelOption.TCP_KEEPINTVL,
-                    EpollChannelOption.TCP_KEEPCNT, EpollChannelOption.TCP_USER_TIMEOUT,
+                    SO_REUSEADDR, SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE, PollenChannelOption.SO_REUSEPORT,
+                    PollenChannelOption.TCP_KEEPIDLE, PollenChannelOption.TCP_KEEPINTVL,
+                    PollenChannelOption.TCP_KEEPCNT, PollenChannelOption.TCP_USER_TIMEOUT,
                     ChannelOption.CONNECT_TIMEOUT_MILLIS, ChannelOption.AUTO_READ}) {
                 assertTrue(options.containsKey(o), "getOptions() lacks " + o);
                 assertEquals(c.getOption(o), options.get(o), o.name());
             }
-            assertEquals(31, options.get(EpollChannelOption.TCP_KEEPIDLE));
+            assertEquals(31, options.get(PollenChannelOption.TCP_KEEPIDLE));
             assertEquals(2, options.get(SO_LINGER));
             assertEquals(Boolean.TRUE, options.get(ALLOW_HALF_CLOSURE));
         } finally {
@@ -164,15 +170,15 @@ class EpollSocketChannelConfigTest {
 
     @Test
     void setOptionsAppliesAMap() {
-        EpollSocketChannel ch = new EpollSocketChannel();
+        Channel ch = T.socketChannelFactory().newChannel();
         try {
             ChannelConfig c = ch.config();
-            Map<ChannelOption<?>, Object> in = Map.of(EpollChannelOption.TCP_KEEPCNT, 6, SO_KEEPALIVE, true,
-                    EpollChannelOption.TCP_USER_TIMEOUT, 999);
+            Map<ChannelOption<?>, Object> in = Map.of(PollenChannelOption.TCP_KEEPCNT, 6, SO_KEEPALIVE, true,
+                    PollenChannelOption.TCP_USER_TIMEOUT, 999);
             assertTrue(c.setOptions(in));
-            assertEquals(6, c.getOption(EpollChannelOption.TCP_KEEPCNT));
+            assertEquals(6, c.getOption(PollenChannelOption.TCP_KEEPCNT));
             assertEquals(Boolean.TRUE, c.getOption(SO_KEEPALIVE));
-            assertEquals(999, c.getOption(EpollChannelOption.TCP_USER_TIMEOUT));
+            assertEquals(999, c.getOption(PollenChannelOption.TCP_USER_TIMEOUT));
         } finally {
             ch.unsafe().closeForcibly();
         }
@@ -200,7 +206,7 @@ class EpollSocketChannelConfigTest {
 
     @Test
     void absurdValuesAreRejected() {
-        EpollSocketChannel ch = new EpollSocketChannel();
+        Channel ch = T.socketChannelFactory().newChannel();
         try {
             ChannelConfig c = ch.config();
             assertRejected(() -> c.setOption(SO_RCVBUF, -1), "SO_RCVBUF");
@@ -209,15 +215,15 @@ class EpollSocketChannelConfigTest {
             assertRejected(() -> c.setOption(SO_SNDBUF, Integer.MIN_VALUE), "SO_SNDBUF");
             assertRejected(() -> c.setOption(IP_TOS, 300), "IP_TOS");
             assertRejected(() -> c.setOption(IP_TOS, -1), "IP_TOS");
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_KEEPIDLE, 0), "TCP_KEEPIDLE");
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_KEEPIDLE, -5), "TCP_KEEPIDLE");
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_KEEPINTVL, 0), "TCP_KEEPINTVL");
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_KEEPCNT, -1), "TCP_KEEPCNT");
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_USER_TIMEOUT, -1), "TCP_USER_TIMEOUT");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_KEEPIDLE, 0), "TCP_KEEPIDLE");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_KEEPIDLE, -5), "TCP_KEEPIDLE");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_KEEPINTVL, 0), "TCP_KEEPINTVL");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_KEEPCNT, -1), "TCP_KEEPCNT");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_USER_TIMEOUT, -1), "TCP_USER_TIMEOUT");
             // Positive but beyond what the kernel takes: the kernel's EINVAL surfaces, naming the call.
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_KEEPIDLE, 40000), "TCP_KEEPIDLE", "setsockopt");
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_KEEPINTVL, 40000), "TCP_KEEPINTVL", "setsockopt");
-            assertRejected(() -> c.setOption(EpollChannelOption.TCP_KEEPCNT, 1000), "TCP_KEEPCNT", "setsockopt");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_KEEPIDLE, 40000), "TCP_KEEPIDLE", "setsockopt");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_KEEPINTVL, 40000), "TCP_KEEPINTVL", "setsockopt");
+            assertRejected(() -> c.setOption(PollenChannelOption.TCP_KEEPCNT, 1000), "TCP_KEEPCNT", "setsockopt");
             // Typed setters validate too.
             assertRejected(() -> ((PollenSocketChannelConfig) c).setTrafficClass(256), "IP_TOS");
             assertRejected(() -> ((PollenSocketChannelConfig) c).setReceiveBufferSize(-2), "SO_RCVBUF");
@@ -225,7 +231,7 @@ class EpollSocketChannelConfigTest {
             // Nothing was changed by the rejected calls, and the socket still works.
             assertEquals(0, (int) c.getOption(IP_TOS));
             assertTrue(c.getOption(SO_RCVBUF) > 0);
-            roundTrip(c, EpollChannelOption.TCP_KEEPIDLE, 60);
+            roundTrip(c, PollenChannelOption.TCP_KEEPIDLE, 60);
             assertTrue(ch.isOpen());
         } finally {
             ch.unsafe().closeForcibly();
@@ -234,7 +240,7 @@ class EpollSocketChannelConfigTest {
 
     @Test
     void optionsOnClosedChannelFailWithChannelException() {
-        EpollSocketChannel ch = new EpollSocketChannel();
+        Channel ch = T.socketChannelFactory().newChannel();
         ch.unsafe().closeForcibly();
         ChannelConfig c = ch.config();
         try {
@@ -256,7 +262,7 @@ class EpollSocketChannelConfigTest {
     @Test
     void roundTripsThroughBootstrapOnConnectedChannels() throws Exception {
         CompletableFuture<Channel> child = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
                 .childOption(SO_RCVBUF, 65536)
                 .childOption(SO_SNDBUF, 65536)
                 .childOption(TCP_NODELAY, false)
@@ -264,10 +270,10 @@ class EpollSocketChannelConfigTest {
                 .childOption(SO_LINGER, 0)
                 .childOption(IP_TOS, 0x10)
                 .childOption(ALLOW_HALF_CLOSURE, true)
-                .childOption(EpollChannelOption.TCP_KEEPIDLE, 45)
-                .childOption(EpollChannelOption.TCP_KEEPINTVL, 9)
-                .childOption(EpollChannelOption.TCP_KEEPCNT, 5)
-                .childOption(EpollChannelOption.TCP_USER_TIMEOUT, 7000)
+                .childOption(PollenChannelOption.TCP_KEEPIDLE, 45)
+                .childOption(PollenChannelOption.TCP_KEEPINTVL, 9)
+                .childOption(PollenChannelOption.TCP_KEEPCNT, 5)
+                .childOption(PollenChannelOption.TCP_USER_TIMEOUT, 7000)
                 .childHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
@@ -275,7 +281,7 @@ class EpollSocketChannelConfigTest {
                     }
                 })
                 .bind(TransportTestSupport.ANY_LOOPBACK_PORT).sync().channel();
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        Channel client = new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .option(SO_RCVBUF, 32768)
                 .option(SO_SNDBUF, 32768)
                 .option(TCP_NODELAY, false)
@@ -284,11 +290,11 @@ class EpollSocketChannelConfigTest {
                 .option(SO_LINGER, 2)
                 .option(IP_TOS, 0x28)
                 .option(ALLOW_HALF_CLOSURE, true)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
-                .option(EpollChannelOption.TCP_KEEPIDLE, 33)
-                .option(EpollChannelOption.TCP_KEEPINTVL, 11)
-                .option(EpollChannelOption.TCP_KEEPCNT, 3)
-                .option(EpollChannelOption.TCP_USER_TIMEOUT, 5000)
+                .option(PollenChannelOption.SO_REUSEPORT, true)
+                .option(PollenChannelOption.TCP_KEEPIDLE, 33)
+                .option(PollenChannelOption.TCP_KEEPINTVL, 11)
+                .option(PollenChannelOption.TCP_KEEPCNT, 3)
+                .option(PollenChannelOption.TCP_USER_TIMEOUT, 5000)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(server.localAddress()).sync().channel();
         Channel accepted = child.get(10, TimeUnit.SECONDS);
@@ -302,11 +308,11 @@ class EpollSocketChannelConfigTest {
             assertEquals(2, c.getOption(SO_LINGER));
             assertEquals(0x28, c.getOption(IP_TOS));
             assertEquals(Boolean.TRUE, c.getOption(ALLOW_HALF_CLOSURE));
-            assertEquals(Boolean.TRUE, c.getOption(EpollChannelOption.SO_REUSEPORT));
-            assertEquals(33, c.getOption(EpollChannelOption.TCP_KEEPIDLE));
-            assertEquals(11, c.getOption(EpollChannelOption.TCP_KEEPINTVL));
-            assertEquals(3, c.getOption(EpollChannelOption.TCP_KEEPCNT));
-            assertEquals(5000, c.getOption(EpollChannelOption.TCP_USER_TIMEOUT));
+            assertEquals(Boolean.TRUE, c.getOption(PollenChannelOption.SO_REUSEPORT));
+            assertEquals(33, c.getOption(PollenChannelOption.TCP_KEEPIDLE));
+            assertEquals(11, c.getOption(PollenChannelOption.TCP_KEEPINTVL));
+            assertEquals(3, c.getOption(PollenChannelOption.TCP_KEEPCNT));
+            assertEquals(5000, c.getOption(PollenChannelOption.TCP_USER_TIMEOUT));
 
             ChannelConfig a = accepted.config();
             assertTrue(a.getOption(SO_RCVBUF) >= 65536);
@@ -316,16 +322,16 @@ class EpollSocketChannelConfigTest {
             assertEquals(0, a.getOption(SO_LINGER));
             assertEquals(0x10, a.getOption(IP_TOS));
             assertEquals(Boolean.TRUE, a.getOption(ALLOW_HALF_CLOSURE));
-            assertEquals(45, a.getOption(EpollChannelOption.TCP_KEEPIDLE));
-            assertEquals(9, a.getOption(EpollChannelOption.TCP_KEEPINTVL));
-            assertEquals(5, a.getOption(EpollChannelOption.TCP_KEEPCNT));
-            assertEquals(7000, a.getOption(EpollChannelOption.TCP_USER_TIMEOUT));
+            assertEquals(45, a.getOption(PollenChannelOption.TCP_KEEPIDLE));
+            assertEquals(9, a.getOption(PollenChannelOption.TCP_KEEPINTVL));
+            assertEquals(5, a.getOption(PollenChannelOption.TCP_KEEPCNT));
+            assertEquals(7000, a.getOption(PollenChannelOption.TCP_USER_TIMEOUT));
 
             // Every option also round-trips on the live connections.
             assertAllRoundTrip(accepted.config());
             assertAllRoundTrip(client.config());
             Map<ChannelOption<?>, Object> options = client.config().getOptions();
-            assertTrue(options.containsKey(EpollChannelOption.TCP_USER_TIMEOUT));
+            assertTrue(options.containsKey(PollenChannelOption.TCP_USER_TIMEOUT));
             assertTrue(options.containsKey(IP_TOS));
         } finally {
             client.close().sync();
@@ -338,8 +344,8 @@ class EpollSocketChannelConfigTest {
     void lingeringCloseLeavesTheLoop() throws Exception {
         EventLoop loop = group.next();
         int before = TransportTestSupport.registrations(loop);
-        Channel server = TransportTestSupport.echoServer(new EpollTransport(), loop);
-        Channel client = new Bootstrap().group(loop).channel(EpollSocketChannel.class)
+        Channel server = TransportTestSupport.echoServer(T, loop);
+        Channel client = new Bootstrap().group(loop).channelFactory(T.socketChannelFactory())
                 .option(SO_LINGER, 1)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(server.localAddress()).sync().channel();
