@@ -5,14 +5,17 @@ import dev.pollen.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,17 @@ public final class TransportTestSupport {
             if (g != null) {
                 g.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             }
+        }
+    }
+
+    /** Sets {@code option} to {@code value} and reads it back: an AssertionError names the option if either fails. */
+    public static <V> void roundTrip(ChannelConfig config, ChannelOption<V> option, V value) {
+        if (!config.setOption(option, value)) {
+            throw new AssertionError(option + " not accepted");
+        }
+        V read = config.getOption(option);
+        if (!Objects.equals(value, read)) {
+            throw new AssertionError(option.name() + ": set " + value + ", read back " + read);
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pollen.testsupport.TransportTestSupport.roundTrip;
 import static io.netty.channel.ChannelOption.SO_BACKLOG;
 import static io.netty.channel.ChannelOption.SO_RCVBUF;
 import static io.netty.channel.ChannelOption.SO_REUSEADDR;
@@ -52,11 +53,6 @@ class ServerSocketChannelConfigTest {
     @AfterAll
     static void tearDown() {
         TransportTestSupport.shutdown(group);
-    }
-
-    private static <T> void roundTrip(ChannelConfig config, ChannelOption<T> option, T value) {
-        assertTrue(config.setOption(option, value), option + " not accepted");
-        assertEquals(value, config.getOption(option), option.name());
     }
 
     private static void assertAllRoundTrip(ChannelConfig c) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pollen.testsupport.TransportTestSupport.roundTrip;
 import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
 import static io.netty.channel.ChannelOption.IP_TOS;
 import static io.netty.channel.ChannelOption.SO_KEEPALIVE;
@@ -52,11 +53,6 @@ class SocketChannelConfigTest {
     @AfterAll
     static void tearDown() {
         TransportTestSupport.shutdown(group);
-    }
-
-    private static <T> void roundTrip(ChannelConfig config, ChannelOption<T> option, T value) {
-        assertTrue(config.setOption(option, value), option + " not accepted");
-        assertEquals(value, config.getOption(option), option.name());
     }
 
     private static void bufferRoundTrip(ChannelConfig config, ChannelOption<Integer> option, int value) {

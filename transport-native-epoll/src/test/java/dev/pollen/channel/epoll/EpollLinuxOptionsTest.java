@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pollen.testsupport.TransportTestSupport.roundTrip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,11 +74,6 @@ class EpollLinuxOptionsTest {
     @AfterAll
     static void tearDown() {
         TransportTestSupport.shutdown(group);
-    }
-
-    private static <T> void roundTrip(ChannelConfig config, ChannelOption<T> option, T value) {
-        assertTrue(config.setOption(option, value), option + " not accepted");
-        assertEquals(value, config.getOption(option), option.name());
     }
 
     private static void assertRejected(Executable call, String option) {
