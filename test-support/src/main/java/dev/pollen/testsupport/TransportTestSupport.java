@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The helpers every transport's tests share, for any {@link Transport}: event loop groups, echo
@@ -42,6 +44,16 @@ public final class TransportTestSupport {
             if (g != null) {
                 g.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             }
+        }
+    }
+
+    /** Runs {@code test} on a new, unregistered channel from {@code factory}, then closes the channel. */
+    public static <C extends Channel> void withNewChannel(ChannelFactory<? extends C> factory, Consumer<? super C> test) {
+        C ch = factory.newChannel();
+        try {
+            test.accept(ch);
+        } finally {
+            ch.unsafe().closeForcibly();
         }
     }
 

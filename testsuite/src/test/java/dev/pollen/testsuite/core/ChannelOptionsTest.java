@@ -1,6 +1,7 @@
 package dev.pollen.testsuite.core;
 
 import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
@@ -62,12 +63,7 @@ class ChannelOptionsTest {
 
     /** Runs {@code test} on the config of a new, unregistered channel of this kind, then closes the channel. */
     private static void withConfig(Kind kind, Consumer<ChannelConfig> test) {
-        Channel ch = kind.factory().newChannel();
-        try {
-            test.accept(ch.config());
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        TransportTestSupport.withNewChannel(kind.factory(), ch -> test.accept(ch.config()));
     }
 
     @ParameterizedTest(name = "{0}")

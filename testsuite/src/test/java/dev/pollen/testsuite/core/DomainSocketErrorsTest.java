@@ -167,8 +167,8 @@ class DomainSocketErrorsTest {
         assertTrue(closed instanceof java.nio.channels.ClosedChannelException, closed.toString());
     }
 
-    /** Open descriptors and what they are. */
-    private static Map<String, String> openFds() throws IOException {
+    /** Open descriptors and what they are (also used by {@link DomainSocketHostilePeerTest}). */
+    static Map<String, String> openFds() throws IOException {
         Map<String, String> fds = new TreeMap<>();
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
             for (Path p : (Iterable<Path>) s::iterator) {

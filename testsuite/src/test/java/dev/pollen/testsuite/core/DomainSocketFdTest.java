@@ -86,7 +86,8 @@ class DomainSocketFdTest {
         }
     }
 
-    private static String link(int fd) throws IOException {
+    /** What descriptor {@code fd} refers to, e.g. {@code pipe:[1234]} (also used by {@link DomainSocketHostilePeerTest}). */
+    static String link(int fd) throws IOException {
         return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
     }
 

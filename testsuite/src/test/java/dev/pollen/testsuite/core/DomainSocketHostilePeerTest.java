@@ -19,9 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static dev.pollen.testsupport.TransportTestSupport.DEADLINE_SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,21 +61,6 @@ class DomainSocketHostilePeerTest {
         TransportTestSupport.shutdown(group);
     }
 
-    /** What every descriptor of this process refers to, e.g. {@code pipe:[1234]}. */
-    private static Set<String> openFiles() throws IOException {
-        Set<String> files = new HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    files.add(Files.readSymbolicLink(fd).toString());
-                } catch (IOException closedMeanwhile) {
-                    // The listing's own descriptor, or one another thread closed: neither is a pipe of ours.
-                }
-            }
-        }
-        return files;
-    }
-
     @Test
     void descriptorsSentToAChannelThatReadsBytesAreClosed() throws Exception {
         int count = 50;
@@ -100,7 +82,7 @@ class DomainSocketHostilePeerTest {
             List<ChannelFuture> writes = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 FileDescriptor[] pipe = FileDescriptor.pipe();
-                String file = Files.readSymbolicLink(Path.of("/proc/self/fd/" + pipe[1].intValue())).toString();
+                String file = DomainSocketFdTest.link(pipe[1].intValue());
                 assertTrue(file.startsWith("pipe:"), file);
                 pipes.add(file);
                 pipe[0].close(); // from here on, a descriptor of this pipe can only be a copy of the write end
@@ -114,7 +96,7 @@ class DomainSocketHostilePeerTest {
             allBytes.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
 
             // The server read only bytes: the kernel dropped the descriptors, none was installed here.
-            Set<String> left = openFiles();
+            Set<String> left = new HashSet<>(DomainSocketErrorsTest.openFds().values());
             left.retainAll(pipes);
             assertEquals(Set.of(), left, "descriptors passed to a byte reader are still open");
         } finally {

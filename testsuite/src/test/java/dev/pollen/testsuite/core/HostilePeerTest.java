@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.pollen.testsupport.TransportTestSupport.ANY_LOOPBACK_PORT;
 import static dev.pollen.testsupport.TransportTestSupport.DEADLINE_SECONDS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -115,33 +117,6 @@ class HostilePeerTest {
         }
     }
 
-    /** Checks every byte against the pattern as it arrives; completes when {@code total} have. */
-    private static final class Checker extends SimpleChannelInboundHandler<ByteBuf> {
-        final long total;
-        final CompletableFuture<Long> done = new CompletableFuture<>();
-        long received;
-
-        Checker(long total) {
-            this.total = total;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-            while (msg.isReadable()) {
-                byte b = msg.readByte();
-                if (b != pattern(received)) {
-                    done.completeExceptionally(new AssertionError("byte " + received + " is " + b));
-                    ctx.close();
-                    return;
-                }
-                received++;
-            }
-            if (received == total) {
-                done.complete(received);
-            }
-        }
-    }
-
     private static Channel flooderServer(Flooder flooder) throws InterruptedException {
         return new ServerBootstrap().group(group).channelFactory(T.serverSocketChannelFactory())
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, MARKS)
@@ -149,7 +124,7 @@ class HostilePeerTest {
                 .childHandler(flooder).bind(ANY_LOOPBACK_PORT).sync().channel();
     }
 
-    private static Channel idleClient(Channel server, ChannelInboundHandlerAdapter handler) throws InterruptedException {
+    private static Channel idleClient(Channel server, ChannelHandler handler) throws InterruptedException {
         return new Bootstrap().group(group).channelFactory(T.socketChannelFactory())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.SO_RCVBUF, 16 * 1024)
@@ -158,11 +133,11 @@ class HostilePeerTest {
 
     @Test
     void aPeerThatStopsReadingMeetsTheWaterMarksAndLosesNothing() throws Exception {
-        long total = 1024 * 1024;
+        int total = 1024 * 1024;
         Flooder flooder = new Flooder(total);
-        Checker checker = new Checker(total);
+        TransportTestSupport.Collector collector = new TransportTestSupport.Collector(total);
         Channel server = flooderServer(flooder);
-        Channel client = idleClient(server, checker);
+        Channel client = idleClient(server, collector);
         try {
             // The client reads nothing: the kernel buffers fill, then the outbound buffer up to the high mark.
             Channel child = flooder.unwritable.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
@@ -174,7 +149,11 @@ class HostilePeerTest {
 
             // Once the client reads, writability returns and every byte arrives in order.
             client.config().setAutoRead(true);
-            assertEquals(total, checker.done.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            byte[] expected = new byte[total];
+            for (int i = 0; i < total; i++) {
+                expected[i] = pattern(i);
+            }
+            assertArrayEquals(expected, collector.done.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
             assertTrue(flooder.maxPending <= MARKS.high() + CHUNK, "at most " + flooder.maxPending + " were pending");
         } finally {
             client.close().sync();

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pollen.testsupport.TransportTestSupport.withNewChannel;
 import static dev.pollen.testsupport.TransportTestSupport.roundTrip;
 import static io.netty.channel.ChannelOption.SO_BACKLOG;
 import static io.netty.channel.ChannelOption.SO_RCVBUF;
@@ -70,31 +71,24 @@ class ServerSocketChannelConfigTest {
 
     @Test
     void defaults() {
-        Channel ch = T.serverSocketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.serverSocketChannelFactory(), ch -> {
             PollenServerSocketChannelConfig c = (PollenServerSocketChannelConfig) ch.config();
             assertTrue(c.isReuseAddress(), "SO_REUSEADDR is on by default for listeners");
             assertEquals(NetUtil.SOMAXCONN, c.getBacklog());
             assertEquals(Boolean.FALSE, c.getOption(PollenChannelOption.SO_REUSEPORT));
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
     void roundTripsOnUnregisteredChannel() {
-        Channel ch = T.serverSocketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.serverSocketChannelFactory(), ch -> {
             assertAllRoundTrip(ch.config());
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
     void getOptionsListsEverySupportedOption() {
-        Channel ch = T.serverSocketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.serverSocketChannelFactory(), ch -> {
             ChannelConfig c = ch.config();
             c.setOption(SO_BACKLOG, 77);
             c.setOption(PollenChannelOption.SO_REUSEPORT, true);
@@ -106,15 +100,12 @@ class ServerSocketChannelConfigTest {
             }
             assertEquals(77, options.get(SO_BACKLOG));
             assertEquals(Boolean.TRUE, options.get(PollenChannelOption.SO_REUSEPORT));
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
     void absurdValuesAreRejected() {
-        Channel ch = T.serverSocketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.serverSocketChannelFactory(), ch -> {
             ChannelConfig c = ch.config();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.setOption(SO_BACKLOG, -1));
             assertTrue(e.getMessage().contains("SO_BACKLOG"), e.getMessage());
@@ -127,9 +118,7 @@ class ServerSocketChannelConfigTest {
             // Unchanged after the rejections.
             assertEquals(NetUtil.SOMAXCONN, c.getOption(SO_BACKLOG));
             assertTrue(c.getOption(SO_RCVBUF) > 0);
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test

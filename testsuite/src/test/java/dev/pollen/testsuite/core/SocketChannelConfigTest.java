@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pollen.testsupport.TransportTestSupport.withNewChannel;
 import static dev.pollen.testsupport.TransportTestSupport.roundTrip;
 import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
 import static io.netty.channel.ChannelOption.IP_TOS;
@@ -96,8 +97,7 @@ class SocketChannelConfigTest {
 
     @Test
     void defaults() {
-        Channel ch = T.socketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.socketChannelFactory(), ch -> {
             PollenSocketChannelConfig c = (PollenSocketChannelConfig) ch.config();
             assertTrue(c.isTcpNoDelay(), "TCP_NODELAY is on by default");
             assertFalse(c.isAllowHalfClosure());
@@ -105,25 +105,19 @@ class SocketChannelConfigTest {
             assertTrue(c.getReceiveBufferSize() > 0);
             assertTrue(c.getSendBufferSize() > 0);
             assertTrue(c.isAutoRead());
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
     void roundTripsOnUnregisteredChannel() {
-        Channel ch = T.socketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.socketChannelFactory(), ch -> {
             assertAllRoundTrip(ch.config());
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
     void typedSettersMatchOptions() {
-        Channel ch = T.socketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.socketChannelFactory(), ch -> {
             PollenSocketChannelConfig c = (PollenSocketChannelConfig) ch.config();
             c.setKeepAlive(true).setTcpNoDelay(false).setSoLinger(3).setTrafficClass(0x20).setReuseAddress(true);
             assertEquals(Boolean.TRUE, c.getOption(SO_KEEPALIVE));
@@ -134,15 +128,12 @@ class SocketChannelConfigTest {
             // Any negative linger means "off".
             c.setSoLinger(-7);
             assertEquals(-1, c.getSoLinger());
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
     void getOptionsListsEverySupportedOption() {
-        Channel ch = T.socketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.socketChannelFactory(), ch -> {
             ChannelConfig c = ch.config();
             c.setOption(PollenChannelOption.TCP_KEEPIDLE, 31);
             c.setOption(SO_LINGER, 2);
@@ -159,15 +150,12 @@ class SocketChannelConfigTest {
             assertEquals(31, options.get(PollenChannelOption.TCP_KEEPIDLE));
             assertEquals(2, options.get(SO_LINGER));
             assertEquals(Boolean.TRUE, options.get(ALLOW_HALF_CLOSURE));
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
     void setOptionsAppliesAMap() {
-        Channel ch = T.socketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.socketChannelFactory(), ch -> {
             ChannelConfig c = ch.config();
             Map<ChannelOption<?>, Object> in = Map.of(PollenChannelOption.TCP_KEEPCNT, 6, SO_KEEPALIVE, true,
                     PollenChannelOption.TCP_USER_TIMEOUT, 999);
@@ -175,9 +163,7 @@ class SocketChannelConfigTest {
             assertEquals(6, c.getOption(PollenChannelOption.TCP_KEEPCNT));
             assertEquals(Boolean.TRUE, c.getOption(SO_KEEPALIVE));
             assertEquals(999, c.getOption(PollenChannelOption.TCP_USER_TIMEOUT));
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     private static void assertRejected(Executable call, String... mentions) {
@@ -202,8 +188,7 @@ class SocketChannelConfigTest {
 
     @Test
     void absurdValuesAreRejected() {
-        Channel ch = T.socketChannelFactory().newChannel();
-        try {
+        withNewChannel(T.socketChannelFactory(), ch -> {
             ChannelConfig c = ch.config();
             assertRejected(() -> c.setOption(SO_RCVBUF, -1), "SO_RCVBUF");
             assertRejected(() -> c.setOption(SO_RCVBUF, 0), "SO_RCVBUF");
@@ -229,9 +214,7 @@ class SocketChannelConfigTest {
             assertTrue(c.getOption(SO_RCVBUF) > 0);
             roundTrip(c, PollenChannelOption.TCP_KEEPIDLE, 60);
             assertTrue(ch.isOpen());
-        } finally {
-            ch.unsafe().closeForcibly();
-        }
+        });
     }
 
     @Test
