@@ -283,11 +283,54 @@ static jint s_addressSize(JNIEnv *env, jclass clazz) {
     return (jint) sizeof(void *);
 }
 
+/*
+ * The descriptor (a SOCKET on Windows) behind a JDK channel: the int field fdVal that the JDK's
+ * socket, server socket, datagram and pipe channels keep, or the java.io.FileDescriptor of a
+ * FileChannel. JNI reads them without the module access checks Java code would need. -EINVAL when
+ * the object has neither, -EBADF once it is closed (the JDK sets them to -1; on Windows a
+ * FileChannel keeps a HANDLE instead, so it reads as closed).
+ */
+static jint s_descriptorOf(JNIEnv *env, jclass clazz, jobject channel) {
+    if (channel == NULL) {
+        return -EINVAL;
+    }
+    jclass type = (*env)->GetObjectClass(env, channel);
+    jfieldID field = (*env)->GetFieldID(env, type, "fdVal", "I");
+    jint fd;
+    if (field != NULL) {
+        fd = (*env)->GetIntField(env, channel, field);
+    } else {
+        /* NoSuchFieldError: maybe a FileChannel, which keeps only its java.io.FileDescriptor. */
+        (*env)->ExceptionClear(env);
+        field = (*env)->GetFieldID(env, type, "fd", "Ljava/io/FileDescriptor;");
+        if (field == NULL) {
+            (*env)->ExceptionClear(env);
+            (*env)->DeleteLocalRef(env, type);
+            return -EINVAL;
+        }
+        jobject descriptor = (*env)->GetObjectField(env, channel, field);
+        fd = -1;
+        if (descriptor != NULL) {
+            jclass fd_type = (*env)->GetObjectClass(env, descriptor);
+            jfieldID fd_field = (*env)->GetFieldID(env, fd_type, "fd", "I");
+            if (fd_field != NULL) {
+                fd = (*env)->GetIntField(env, descriptor, fd_field);
+            } else {
+                (*env)->ExceptionClear(env);
+            }
+            (*env)->DeleteLocalRef(env, fd_type);
+            (*env)->DeleteLocalRef(env, descriptor);
+        }
+    }
+    (*env)->DeleteLocalRef(env, type);
+    return fd < 0 ? -EBADF : fd;
+}
+
 /* The errno values Java needs to recognise, in the order NativeSocket expects them. */
 static jintArray s_errnoConstants(JNIEnv *env, jclass clazz) {
     jint values[] = { EAGAIN, EWOULDBLOCK, EINPROGRESS, ECONNREFUSED, ECONNRESET, EPIPE,
                       ENOTCONN, EBADF, ETIMEDOUT, EALREADY, EISCONN, EADDRINUSE, EINVAL,
-                      ENOPROTOOPT, EAFNOSUPPORT, ENETUNREACH, EHOSTUNREACH, ENOSYS };
+                      ENOPROTOOPT, EAFNOSUPPORT, ENETUNREACH, EHOSTUNREACH, ENOSYS, ENOENT, EEXIST };
     jint n = (jint) (sizeof(values) / sizeof(values[0]));
     jintArray array = (*env)->NewIntArray(env, n);
     if (array != NULL) {
@@ -374,6 +417,7 @@ static const JNINativeMethod socket_methods[] = {
     { "freeMemory", "(Ljava/nio/ByteBuffer;)V", (void *) s_freeMemory },
     { "bufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *) s_bufferAddress },
     { "addressSize", "()I", (void *) s_addressSize },
+    { "descriptorOf", "(Ljava/lang/Object;)I", (void *) s_descriptorOf },
 };
 
 /* Poller natives: a pointer to the backend's poller travels to Java as a long. */

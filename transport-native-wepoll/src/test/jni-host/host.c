@@ -155,6 +155,7 @@ int host_bind_natives(const char *prefix) {
     BIND(S, SOCKET_CLASS, freeMemory, "(Ljava/nio/ByteBuffer;)V");
     BIND(S, SOCKET_CLASS, bufferAddress, "(Ljava/nio/ByteBuffer;)J");
     BIND(S, SOCKET_CLASS, addressSize, "()I");
+    BIND(S, SOCKET_CLASS, descriptorOf, "(Ljava/lang/Object;)I");
 
     BIND(P, POLLER_CLASS, pollerCreate, "(I)J");
     BIND(P, POLLER_CLASS, pollerCtl, "(JIIIJ)I");

@@ -88,6 +88,7 @@ typedef struct socket_natives {
     void (JNICALL *freeMemory)(JNIEnv *, jclass, jobject);
     jlong (JNICALL *bufferAddress)(JNIEnv *, jclass, jobject);
     jint (JNICALL *addressSize)(JNIEnv *, jclass);
+    jint (JNICALL *descriptorOf)(JNIEnv *, jclass, jobject);
 } socket_natives;
 
 typedef struct poller_natives {
@@ -146,7 +147,7 @@ int host_under_wine(void);
 enum errno_index {
     IX_EAGAIN, IX_EWOULDBLOCK, IX_EINPROGRESS, IX_ECONNREFUSED, IX_ECONNRESET, IX_EPIPE, IX_ENOTCONN, IX_EBADF,
     IX_ETIMEDOUT, IX_EALREADY, IX_EISCONN, IX_EADDRINUSE, IX_EINVAL, IX_ENOPROTOOPT, IX_EAFNOSUPPORT,
-    IX_ENETUNREACH, IX_EHOSTUNREACH, IX_ENOSYS, IX_COUNT
+    IX_ENETUNREACH, IX_EHOSTUNREACH, IX_ENOSYS, IX_ENOENT, IX_EEXIST, IX_COUNT
 };
 /* The DLL's value for one of the constants above, as exported through errnoConstants. */
 int errno_of(enum errno_index ix);

@@ -23,6 +23,7 @@ _Static_assert(sizeof(iov_pair) == 16, "iovec pairs are 16 bytes");
 static void check_memory(void) {
     int misuses = fake_jni_misuse_count();
     check_eq("addressSize is 8 on the 64-bit DLL", SN0(addressSize), 8);
+    check_eq("descriptorOf(NULL) is -EINVAL", SN(descriptorOf, NULL), -errno_of(IX_EINVAL));
     jobject b = SN(allocateMemory, 64);
     if (!check("allocateMemory(64) returns a buffer", b != NULL, "NULL")) {
         return;

@@ -42,6 +42,7 @@ static const expected_native expected[] = {
     { SOCKET_CLASS, "freeMemory", "(Ljava/nio/ByteBuffer;)V" },
     { SOCKET_CLASS, "bufferAddress", "(Ljava/nio/ByteBuffer;)J" },
     { SOCKET_CLASS, "addressSize", "()I" },
+    { SOCKET_CLASS, "descriptorOf", "(Ljava/lang/Object;)I" },
     { POLLER_CLASS, "pollerCreate", "(I)J" },
     { POLLER_CLASS, "pollerCtl", "(JIIIJ)I" },
     { POLLER_CLASS, "pollerWait", "(JJIJ)I" },
@@ -154,7 +155,7 @@ void area_registration(void) {
     }
     check("natives are registered only on NativeSocket, WepollNative and NativeDatagram", stray == 0,
           "%d registrations on other classes", stray);
-    check_eq("NativeSocket: 28 natives registered", count_class(SOCKET_CLASS), 28);
+    check_eq("NativeSocket: 29 natives registered", count_class(SOCKET_CLASS), 29);
     check_eq("WepollNative: 6 natives registered", count_class(POLLER_CLASS), 6);
     check_eq("NativeDatagram: 13 natives registered", count_class(DGRAM_CLASS), 13);
 

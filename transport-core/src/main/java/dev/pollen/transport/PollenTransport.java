@@ -1,5 +1,7 @@
 package dev.pollen.transport;
 
+import dev.pollen.channel.core.NativeLibrary;
+import dev.pollen.channel.core.PollerBackend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandler;
@@ -116,4 +118,17 @@ public abstract class PollenTransport extends Transport {
     public final boolean supportsSendfile() {
         return sendfile;
     }
+
+    /**
+     * This transport's binding of the poller contract, for {@code dev.pollen.poller.Poller}.
+     *
+     * @throws UnsatisfiedLinkError with the cause if this transport cannot be used here
+     */
+    public final PollerBackend pollerBackend() {
+        NativeLibrary.ensureAvailable(name, unavailabilityCause());
+        return backend();
+    }
+
+    /** The transport's {@link PollerBackend}; called only once the transport is known to be available. */
+    protected abstract PollerBackend backend();
 }

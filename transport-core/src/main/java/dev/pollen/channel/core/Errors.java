@@ -35,6 +35,8 @@ public final class Errors {
     public static final int ENETUNREACH = C[15];
     public static final int EHOSTUNREACH = C[16];
     public static final int ENOSYS = C[17];
+    public static final int ENOENT = C[18];
+    public static final int EEXIST = C[19];
 
     private static final String[] MESSAGES = new String[512];
 

@@ -18,7 +18,7 @@ import java.nio.ByteOrder;
  * it on this JDK (through {@code sun.misc.Unsafe}, or {@code MemorySegment} on JDK 25 where Netty
  * leaves Unsafe alone), checked once against the JNI answer, and asks JNI otherwise.
  */
-final class NativeMemory {
+public final class NativeMemory {
     /** sizeof(void *) of the native library: 8 on every 64-bit platform Pollen builds for. */
     static final int ADDRESS_SIZE = NativeSocket.addressSize();
     /** Whether Netty's {@code directBufferAddress} works here and agrees with JNI. */
@@ -38,7 +38,7 @@ final class NativeMemory {
     }
 
     /** Zeroed native memory of {@code size} bytes (at least 1). */
-    static NativeMemory allocate(int size) {
+    public static NativeMemory allocate(int size) {
         if (size <= 0) {
             throw new IllegalArgumentException("allocate(..) failed: size " + size + " is not positive");
         }
@@ -46,12 +46,12 @@ final class NativeMemory {
     }
 
     /** The memory as a direct buffer in native byte order. */
-    ByteBuffer buffer() {
+    public ByteBuffer buffer() {
         return buffer;
     }
 
     /** The address of the first byte. */
-    long address() {
+    public long address() {
         return address;
     }
 
@@ -60,7 +60,7 @@ final class NativeMemory {
     }
 
     /** Frees the memory; the buffer must not be used afterwards. Idempotent. */
-    void free() {
+    public void free() {
         if (!freed) {
             freed = true;
             NativeSocket.freeMemory(buffer);

@@ -69,4 +69,7 @@ final class NativeSocket {
 
     /** sizeof(void *) of the native library. */
     static native int addressSize();
+
+    /** The descriptor in a JDK channel's {@code fdVal} field; -EINVAL without one, -EBADF once closed. */
+    static native int descriptorOf(Object channel);
 }

@@ -1,5 +1,6 @@
 package dev.pollen.channel.epoll;
 
+import dev.pollen.channel.core.PollerBackend;
 import dev.pollen.transport.PollenTransport;
 
 /**
@@ -17,5 +18,10 @@ public final class EpollTransport extends PollenTransport {
     @Override
     public Throwable unavailabilityCause() {
         return Epoll.unavailabilityCause();
+    }
+
+    @Override
+    protected PollerBackend backend() {
+        return EpollNative.INSTANCE;
     }
 }

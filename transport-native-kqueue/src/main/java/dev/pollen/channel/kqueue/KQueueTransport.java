@@ -1,5 +1,6 @@
 package dev.pollen.channel.kqueue;
 
+import dev.pollen.channel.core.PollerBackend;
 import dev.pollen.transport.PollenTransport;
 
 /**
@@ -17,5 +18,10 @@ public final class KQueueTransport extends PollenTransport {
     @Override
     public Throwable unavailabilityCause() {
         return KQueue.unavailabilityCause();
+    }
+
+    @Override
+    protected PollerBackend backend() {
+        return KQueueNative.INSTANCE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.pollen.channel.wepoll;
 
+import dev.pollen.channel.core.PollerBackend;
 import dev.pollen.transport.PollenTransport;
 
 /**
@@ -17,5 +18,10 @@ public final class WepollTransport extends PollenTransport {
     @Override
     public Throwable unavailabilityCause() {
         return Wepoll.unavailabilityCause();
+    }
+
+    @Override
+    protected PollerBackend backend() {
+        return WepollNative.INSTANCE;
     }
 }
