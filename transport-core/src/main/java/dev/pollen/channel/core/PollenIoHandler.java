@@ -411,6 +411,15 @@ public abstract class PollenIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
+        closeRegistrations();
+    }
+
+    /**
+     * Closes every handle still registered. Called before destroying as well: a loop shut down with no
+     * quiet period can end between its last {@code prepareToDestroy()} and the shutdown request, and its
+     * handles (channels, watched descriptors) must still be closed and told they are unregistered.
+     */
+    private void closeRegistrations() {
         List<PollenIoRegistration> all = new ArrayList<>(registrations);
         for (PollenIoRegistration r : table) {
             if (r != null) {
@@ -428,6 +437,9 @@ public abstract class PollenIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
+        if (registrations != 0) {
+            closeRegistrations();
+        }
         // Refuse new wake-ups, then wait out one being written by another thread.
         closed = true;
         while (wakersInFlight.get() != 0) {
