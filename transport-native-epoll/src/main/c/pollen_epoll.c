@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "pollen_poller.h"
+#include "pollen_epoll.h"
 #include "pollen_errno.h"
 
 #ifndef POLLEN_EPOLL_NAME
@@ -135,14 +136,14 @@ static int raw_epoll_wait(int epfd, struct epoll_event *events, int max, int tim
 #endif
 }
 
-static int epoll_wait_ns(pollen_poller *p, int max, int64_t timeout_ns) {
+int pollen_epoll_wait_ns(int epfd, struct epoll_event *events, int max, int64_t timeout_ns) {
     if (timeout_ns <= 0) {
-        return raw_epoll_wait(p->epfd, p->events, max, timeout_ns < 0 ? -1 : 0);
+        return raw_epoll_wait(epfd, events, max, timeout_ns < 0 ? -1 : 0);
     }
 #ifdef SYS_epoll_pwait2
     if ((POLLEN_EPOLL_CAPS & POLLEN_CAP_NANO_TIMEOUT) && have_pwait2 != 0) {
         struct timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
-        int n = (int) syscall(SYS_epoll_pwait2, p->epfd, p->events, max, &ts, NULL, 0);
+        int n = (int) syscall(SYS_epoll_pwait2, epfd, events, max, &ts, NULL, 0);
         if (n >= 0 || errno != ENOSYS) {
             have_pwait2 = 1;
             return n;
@@ -152,7 +153,7 @@ static int epoll_wait_ns(pollen_poller *p, int max, int64_t timeout_ns) {
 #endif
     /* Millisecond timeouts are rounded up: rounding down would wake early and spin. */
     int64_t ms = timeout_ns / 1000000 + (timeout_ns % 1000000 != 0); /* no overflow near INT64_MAX */
-    return raw_epoll_wait(p->epfd, p->events, max, ms > INT_MAX ? INT_MAX : (int) ms);
+    return raw_epoll_wait(epfd, events, max, ms > INT_MAX ? INT_MAX : (int) ms);
 }
 
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns) {
@@ -167,7 +168,7 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
         p->events = grown;
         p->capacity = max;
     }
-    int n = epoll_wait_ns(p, max, timeout_ns);
+    int n = pollen_epoll_wait_ns(p->epfd, p->events, max, timeout_ns);
     if (n < 0) {
         return errno == EINTR ? 0 : neg_errno();
     }
