@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pollen microbenchmarks (JMH): the hot paths Pollen controls, each against its Netty epoll
-# equivalent, in one run, printed as one table (Pollen, Netty epoll, Pollen / Netty; below 1 =
-# Pollen is faster):
+# equivalent (the poller API against the JDK's Selector), in one run, printed as one table
+# (Pollen, baseline, Pollen / baseline; below 1 = Pollen is faster):
 #   - dispatch of a batch of 1, 16, 256 ready events: the Java side alone (each handler dispatching
 #     again the events of one first wait: Pollen's from a fake PollerBackend, Netty's from a real
 #     epoll_wait), and with a real epoll_wait(0) per batch (both handlers as shipped)
@@ -9,6 +9,8 @@
 #     256 buffers (Pollen's per-loop IovArray, Netty's io.netty.channel.unix.IovArray)
 #   - a send and a recv through JNI on a connected loopback TCP pair, 64 B and 16 KiB
 #   - a cross-thread wake-up of a loop blocked in epoll_wait, round trip
+#   - waiting on and walking 1, 16, 256 ready pipes: dev.pollen.poller.Poller against
+#     java.nio.channels.Selector
 # Sources: benchmarks/src/main/java/dev/pollen/benchmarks/micro.
 #
 #   bash benchmarks/jmh.sh --quick     every benchmark runs once, briefly, and passes its checks;

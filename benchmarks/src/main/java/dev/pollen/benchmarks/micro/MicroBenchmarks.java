@@ -25,7 +25,8 @@ import java.util.TreeMap;
 
 /**
  * Runs the microbenchmarks of this package with JMH in one go and prints a side-by-side table:
- * Pollen, Netty epoll, and their ratio (below 1 = Pollen is faster).
+ * Pollen, the baseline (Netty epoll; the JDK's Selector for the poller API), and their ratio (below 1 =
+ * Pollen is faster).
  *
  * <pre>
  * java -cp ... dev.pollen.benchmarks.micro.MicroBenchmarks [--quick] [--forks N] [--warmup N]
@@ -168,6 +169,11 @@ public final class MicroBenchmarks {
                     what = "send + recv through JNI, loopback TCP (per pair)";
                     param = p.getParam("size") + " B";
                     break;
+                case "PollerBenchmark.waitAndWalk":
+                    what = "Poller.pollNow + forEachReady vs Selector.selectNow + selected keys (per ready descriptor)";
+                    param = p.getParam("events") + " ready";
+                    divisor = Integer.parseInt(p.getParam("events"));
+                    break;
                 case "WakeupBenchmark.roundTrip":
                     what = "cross-thread wakeup of a blocked loop (round trip)";
                     param = "";
@@ -202,11 +208,12 @@ public final class MicroBenchmarks {
                 .thenComparingLong(row -> leadingNumber(row.param)));
         StringBuilder out = new StringBuilder();
         out.append(quick ? "Quick run: figures not meaningful.\n\n" : "");
-        out.append("| benchmark | case | Pollen | Netty epoll | Pollen / Netty |\n");
+        out.append("| benchmark | case | Pollen | baseline | Pollen / baseline |\n");
         out.append("|---|---|---|---|---|\n");
         for (Row row : ordered) {
             Result<?> pollen = row.byImpl.get("pollen");
-            Result<?> netty = row.byImpl.get("netty");
+            // The baseline: Netty epoll, or the JDK's Selector for the poller API.
+            Result<?> netty = row.byImpl.containsKey("selector") ? row.byImpl.get("selector") : row.byImpl.get("netty");
             if (pollen == null || netty == null) {
                 problems.add("missing result for " + row.what + " " + row.param + ": " + row.byImpl.keySet());
             }
