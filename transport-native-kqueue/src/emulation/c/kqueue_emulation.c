@@ -28,6 +28,12 @@
  * - EVFILT_USER: one eventfd per user knote, in epoll only while the knote is enabled; it is
  *   readable exactly while the knote is triggered. NOTE_TRIGGER from other threads is safe:
  *   every state change happens under the kq's mutex, which is never held across epoll_wait.
+ * - EVFILT_TIMER, EVFILT_VNODE, EVFILT_PROC: like user knotes, one descriptor per knote in epoll
+ *   while enabled: a timerfd (data = expirations, as EV_CLEAR), an inotify instance watching the
+ *   file behind /proc/self/fd/<ident> (its events mapped to the NOTE_* asked for; an unlink is an
+ *   IN_ATTRIB that leaves no link, NOTE_DELETE), a pidfd (NOTE_EXIT with the wait status in data
+ *   and EV_EOF, then the knote is gone, as on FreeBSD). NOTE_FORK/EXEC/TRACK and EVFILT_SIGNAL
+ *   have no Linux counterpart a test-only emulation can use: EINVAL.
  * - Error fflags on EV_EOF: Linux has no way to read a socket's pending error without consuming
  *   it (getsockopt(SO_ERROR) and even recv(MSG_PEEK) clear it), so the emulation never reads it.
  *   For TCP it infers it from TCP_INFO when the socket is CLOSED with EPOLLERR: only SYNs sent
@@ -42,11 +48,16 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <sys/ioctl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -83,9 +94,13 @@ struct fdnode {
     struct filt f[2];
 };
 
+/* A knote that is not a socket filter: EVFILT_USER, TIMER, VNODE or PROC; evfd is its descriptor. */
 struct unode {
     uintptr_t ident;
+    short filter;
     int evfd;
+    off_t size;             /* EVFILT_VNODE: the file's size when last seen, for NOTE_EXTEND */
+    nlink_t nlink;          /* and its link count, for NOTE_LINK and NOTE_DELETE */
     unsigned char enabled, triggered, in_epoll;
     unsigned short flags;
     unsigned int sfflags;
@@ -348,9 +363,9 @@ static int fd_change(struct kq *kq, const struct kevent *kev) {
 
 /* ---- EVFILT_USER ---- */
 
-static struct unode *user_find(struct kq *kq, uintptr_t ident) {
+static struct unode *user_find(struct kq *kq, short filter, uintptr_t ident) {
     for (int i = 0; i < kq->nusers; i++) {
-        if (kq->users[i].ident == ident) {
+        if (kq->users[i].ident == ident && kq->users[i].filter == filter) {
             return &kq->users[i];
         }
     }
@@ -360,7 +375,9 @@ static struct unode *user_find(struct kq *kq, uintptr_t ident) {
 /* Makes the eventfd's readability and epoll membership match the knote. */
 static int user_sync(struct kq *kq, struct unode *u) {
     uint64_t v = 1;
-    if (u->triggered) {
+    if (u->filter != EVFILT_USER) {
+        /* The descriptor's own readiness is the trigger. */
+    } else if (u->triggered) {
         if (write(u->evfd, &v, sizeof(v)) < 0) {
             return errno;
         }
@@ -379,7 +396,7 @@ static int user_sync(struct kq *kq, struct unode *u) {
 }
 
 static int user_change(struct kq *kq, const struct kevent *kev) {
-    struct unode *u = user_find(kq, kev->ident);
+    struct unode *u = user_find(kq, EVFILT_USER, kev->ident);
     if (!u) {
         if (!(kev->flags & EV_ADD)) {
             return ENOENT;
@@ -403,6 +420,7 @@ static int user_change(struct kq *kq, const struct kevent *kev) {
         u = &kq->users[kq->nusers++];
         memset(u, 0, sizeof(*u));
         u->ident = kev->ident;
+        u->filter = EVFILT_USER;
         u->evfd = evfd;
         u->enabled = !(kev->flags & EV_DISABLE);
         u->flags = kev->flags & KEPT_FLAGS;
@@ -444,6 +462,188 @@ static int user_change(struct kq *kq, const struct kevent *kev) {
     return user_sync(kq, u);
 }
 
+/* ---- EVFILT_TIMER, EVFILT_VNODE, EVFILT_PROC ---- */
+
+static int64_t timer_ns(const struct kevent *kev) {
+    int64_t v = kev->data;
+    switch (kev->fflags & (NOTE_SECONDS | NOTE_MSECONDS | NOTE_USECONDS | NOTE_NSECONDS)) {
+    case NOTE_SECONDS: return v > INT64_MAX / 1000000000 ? INT64_MAX : v * 1000000000;
+    case NOTE_USECONDS: return v > INT64_MAX / 1000 ? INT64_MAX : v * 1000;
+    case NOTE_NSECONDS: return v;
+    case 0:
+    case NOTE_MSECONDS: return v > INT64_MAX / 1000000 ? INT64_MAX : v * 1000000;
+    default: return -1;   /* more than one unit */
+    }
+}
+
+static int timer_arm(int tfd, const struct kevent *kev) {
+    int64_t ns = timer_ns(kev);
+    if (ns < 0 || kev->data < 0) {
+        return EINVAL;
+    }
+    if (ns == 0) {
+        ns = 1;   /* FreeBSD fires a zero timer at once; a zero itimerspec would disarm it */
+    }
+    struct timespec t = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+    struct itimerspec spec = { .it_value = t };
+    if (!(kev->flags & EV_ONESHOT)) {
+        spec.it_interval = t;
+    }
+    return timerfd_settime(tfd, 0, &spec, NULL) < 0 ? errno : 0;
+}
+
+static uint32_t vnode_mask(unsigned int fflags) {
+    uint32_t m = 0;
+    if (fflags & (NOTE_WRITE | NOTE_EXTEND)) {
+        m |= IN_MODIFY;
+    }
+    if (fflags & (NOTE_ATTRIB | NOTE_LINK | NOTE_DELETE)) {
+        m |= IN_ATTRIB;
+    }
+    if (fflags & NOTE_DELETE) {
+        m |= IN_DELETE_SELF;
+    }
+    if (fflags & NOTE_RENAME) {
+        m |= IN_MOVE_SELF;
+    }
+    if (fflags & NOTE_REVOKE) {
+        m |= IN_UNMOUNT;
+    }
+    return m;
+}
+
+/* A new descriptor standing for the knote; errno value on failure. */
+static int other_open(const struct kevent *kev, struct unode *u) {
+    switch (kev->filter) {
+    case EVFILT_TIMER: {
+        int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (tfd < 0) {
+            return errno;
+        }
+        int err = timer_arm(tfd, kev);
+        if (err) {
+            close(tfd);
+            return err;
+        }
+        u->evfd = tfd;
+        return 0;
+    }
+    case EVFILT_VNODE: {
+        struct stat st;
+        char path[64];
+        if (kev->ident > INT_MAX || fstat((int) kev->ident, &st) < 0) {
+            return EBADF;
+        }
+        if (vnode_mask(kev->fflags) == 0 || (kev->fflags & ~0x7fu)) {
+            return EINVAL;
+        }
+        int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (ifd < 0) {
+            return errno;
+        }
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", (int) kev->ident);
+        if (inotify_add_watch(ifd, path, vnode_mask(kev->fflags)) < 0) {
+            int err = errno;
+            close(ifd);
+            return err;
+        }
+        u->evfd = ifd;
+        u->size = st.st_size;
+        u->nlink = st.st_nlink;
+        return 0;
+    }
+    case EVFILT_PROC: {
+#ifdef SYS_pidfd_open
+        if (kev->fflags != NOTE_EXIT) {
+            return EINVAL;
+        }
+        if (kev->ident == 0 || kev->ident > INT_MAX) {
+            return ESRCH;
+        }
+        long pfd = syscall(SYS_pidfd_open, (int) kev->ident, 0);
+        if (pfd < 0) {
+            return errno;
+        }
+        u->evfd = (int) pfd;
+        return 0;
+#else
+        return ENOSYS;
+#endif
+    }
+    default:
+        return EINVAL;
+    }
+}
+
+static void other_drop(struct kq *kq, struct unode *u) {
+    if (u->in_epoll) {
+        epoll_ctl(kq->fd, EPOLL_CTL_DEL, u->evfd, NULL);
+    }
+    close(u->evfd);
+    *u = kq->users[--kq->nusers];
+}
+
+static int other_change(struct kq *kq, const struct kevent *kev) {
+    struct unode *u = user_find(kq, kev->filter, kev->ident);
+    if (u && u->filter == EVFILT_VNODE && fcntl((int) u->ident, F_GETFD) < 0) {
+        other_drop(kq, u);   /* its descriptor was closed: BSD drops the knote with it */
+        u = NULL;
+    }
+    if (kev->flags & EV_DELETE) {
+        if (!u) {
+            return ENOENT;
+        }
+        other_drop(kq, u);
+        return 0;
+    }
+    if (!u) {
+        if (!(kev->flags & EV_ADD)) {
+            return ENOENT;
+        }
+        if (kq->nusers == kq->capusers) {
+            int cap = kq->capusers ? kq->capusers * 2 : 4;
+            struct unode *a = realloc(kq->users, (size_t) cap * sizeof(*a));
+            if (!a) {
+                return ENOMEM;
+            }
+            kq->users = a;
+            kq->capusers = cap;
+        }
+        struct unode fresh;
+        memset(&fresh, 0, sizeof(fresh));
+        int err = other_open(kev, &fresh);
+        if (err) {
+            return err;
+        }
+        fresh.ident = kev->ident;
+        fresh.filter = kev->filter;
+        fresh.enabled = !(kev->flags & EV_DISABLE);
+        fresh.flags = (kev->flags & KEPT_FLAGS) | EV_CLEAR;
+        fresh.sfflags = kev->fflags;
+        fresh.sdata = kev->data;
+        fresh.udata = kev->udata;
+        u = &kq->users[kq->nusers++];
+        *u = fresh;
+        return user_sync(kq, u);
+    }
+    /* Modify: new udata, flags and (for timers) a new period. */
+    u->udata = kev->udata;
+    if (kev->filter == EVFILT_TIMER && (kev->flags & EV_ADD)) {
+        struct kevent re = *kev;
+        int err = timer_arm(u->evfd, &re);
+        if (err) {
+            return err;
+        }
+        u->sdata = kev->data;
+    }
+    if (kev->flags & EV_ENABLE) {
+        u->enabled = 1;
+    } else if (kev->flags & EV_DISABLE) {
+        u->enabled = 0;
+    }
+    return user_sync(kq, u);
+}
+
 static int apply_change(struct kq *kq, const struct kevent *kev) {
     switch (kev->filter) {
     case EVFILT_READ:
@@ -451,6 +651,10 @@ static int apply_change(struct kq *kq, const struct kevent *kev) {
         return fd_change(kq, kev);
     case EVFILT_USER:
         return user_change(kq, kev);
+    case EVFILT_TIMER:
+    case EVFILT_VNODE:
+    case EVFILT_PROC:
+        return other_change(kq, kev);
     default:
         return EINVAL;
     }
@@ -638,6 +842,102 @@ static int recheck(struct kq *kq, struct kevent *out, int room) {
     return count;
 }
 
+/* The NOTE_* flags of the queued inotify events that the knote asked for; drains the instance. */
+static unsigned int vnode_fired(struct unode *u) {
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    uint32_t seen = 0;
+    ssize_t n;
+    while ((n = read(u->evfd, buf, sizeof(buf))) > 0) {
+        for (char *p = buf; p < buf + n; p += sizeof(struct inotify_event) + ((struct inotify_event *) p)->len) {
+            seen |= ((struct inotify_event *) p)->mask;
+        }
+    }
+    unsigned int fired = 0;
+    struct stat st;
+    int gone = fstat((int) u->ident, &st) < 0;
+    if (seen & IN_MODIFY) {
+        fired |= NOTE_WRITE;
+        if (!gone && st.st_size > u->size) {
+            fired |= NOTE_EXTEND;
+        }
+    }
+    if (seen & IN_ATTRIB) {
+        fired |= NOTE_ATTRIB;
+        if (!gone && st.st_nlink != u->nlink) {
+            fired |= NOTE_LINK;
+        }
+        if (!gone && st.st_nlink == 0) {
+            fired |= NOTE_DELETE;   /* unlinked while open: Linux has no IN_DELETE_SELF yet */
+        }
+    }
+    if (seen & IN_DELETE_SELF) {
+        fired |= NOTE_DELETE;
+    }
+    if (seen & IN_MOVE_SELF) {
+        fired |= NOTE_RENAME;
+    }
+    if (seen & IN_UNMOUNT) {
+        fired |= NOTE_REVOKE;
+    }
+    if (!gone) {
+        u->size = st.st_size;
+        u->nlink = st.st_nlink;
+    }
+    return fired & u->sfflags;
+}
+
+/* The wait status of an exited process behind a pidfd (without reaping it), as wait(2) encodes it. */
+static intptr_t exit_status(int pidfd) {
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    /* P_PIDFD (3, Linux 5.4+) is an enumerator of glibc's idtype_t, not a macro. After the JVM's
+       own reaper has collected the child this fails (ECHILD) and the status reads as 0. */
+    if (waitid((idtype_t) 3, (id_t) pidfd, &info, WEXITED | WNOHANG | WNOWAIT) == 0) {
+        if (info.si_code == CLD_EXITED) {
+            return (intptr_t) ((info.si_status & 0xff) << 8);
+        }
+        return (intptr_t) (info.si_status & 0x7f);
+    }
+    return 0;
+}
+
+/* An EVFILT_TIMER, VNODE or PROC knote whose descriptor is readable. kq lock held. */
+static int convert_other(struct kq *kq, struct unode *u, struct kevent *out) {
+    if (!u->enabled) {
+        return 0;
+    }
+    switch (u->filter) {
+    case EVFILT_TIMER: {
+        uint64_t expirations = 0;
+        if (read(u->evfd, &expirations, sizeof(expirations)) != (ssize_t) sizeof(expirations) || expirations == 0) {
+            return 0;
+        }
+        EV_SET(out, u->ident, EVFILT_TIMER, u->flags & ~EV_CLEAR, 0, (intptr_t) expirations, u->udata);
+        break;
+    }
+    case EVFILT_VNODE: {
+        unsigned int fired = vnode_fired(u);
+        if (!fired) {
+            return 0;
+        }
+        EV_SET(out, u->ident, EVFILT_VNODE, u->flags & ~EV_CLEAR, fired, 0, u->udata);
+        break;
+    }
+    default: /* EVFILT_PROC: the process exited; the knote goes with it */
+        EV_SET(out, u->ident, EVFILT_PROC, (u->flags & ~EV_CLEAR) | EV_EOF | EV_ONESHOT, NOTE_EXIT,
+               exit_status(u->evfd), u->udata);
+        other_change(kq, &(struct kevent) { .ident = u->ident, .filter = EVFILT_PROC, .flags = EV_DELETE });
+        return 1;
+    }
+    if (u->flags & EV_ONESHOT) {
+        other_change(kq, &(struct kevent) { .ident = u->ident, .filter = u->filter, .flags = EV_DELETE });
+    } else if (u->flags & EV_DISPATCH) {
+        u->enabled = 0;
+        user_sync(kq, u);
+    }
+    return 1;
+}
+
 static int convert_user(struct kq *kq, const struct epoll_event *ev, struct kevent *out, int room) {
     int evfd = (int) (ev->data.u64 & 0xffffffffu);
     if (room == 0) {
@@ -647,6 +947,9 @@ static int convert_user(struct kq *kq, const struct epoll_event *ev, struct keve
         struct unode *u = &kq->users[i];
         if (u->evfd != evfd) {
             continue;
+        }
+        if (u->filter != EVFILT_USER) {
+            return convert_other(kq, u, out);
         }
         if (!u->enabled || !u->triggered) {
             return 0;

@@ -13,11 +13,14 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <time.h>
 #include <unistd.h>
@@ -662,6 +665,93 @@ static void test_kq_close_reopen(void) {
     CHECK(kevent(kq, NULL, 0, &ev, 1, &ZERO) == -1 && errno == EBADF);
 }
 
+/* EVFILT_TIMER: periodic with expirations counted in data, one-shot, units, deletion. */
+static void test_timer_filter(void) {
+    int kq = kqueue();
+    struct kevent kev, ev;
+    EV_SET(&kev, 7, EVFILT_TIMER, EV_ADD, 0, 5, &kq);              /* every 5 ms */
+    SYS(kevent(kq, &kev, 1, NULL, 0, NULL));
+    long long expirations = 0;
+    for (int round = 0; round < 200 && expirations < 3; round++) {
+        ev = wait_for(kq, 7, EVFILT_TIMER);
+        CHECK(ev.data >= 1 && ev.udata == &kq);
+        expirations += ev.data;
+    }
+    CHECK(expirations >= 3);
+    EV_SET(&kev, 7, EVFILT_TIMER, EV_DELETE, 0, 0, NULL);
+    SYS(kevent(kq, &kev, 1, NULL, 0, NULL));
+    EV_SET(&kev, 8, EVFILT_TIMER, EV_ADD | EV_ONESHOT, NOTE_USECONDS, 2000, NULL);  /* once, after 2 ms */
+    SYS(kevent(kq, &kev, 1, NULL, 0, NULL));
+    ev = wait_for(kq, 8, EVFILT_TIMER);
+    CHECK(ev.data == 1);
+    CHECK(wait_ms(kq, &ev, 1, 20) == 0);                           /* gone after firing */
+    EV_SET(&kev, 8, EVFILT_TIMER, EV_DELETE, 0, 0, NULL);
+    CHECK(kevent(kq, &kev, 1, NULL, 0, NULL) < 0 && errno == ENOENT);
+    EV_SET(&kev, 9, EVFILT_TIMER, EV_ADD, NOTE_SECONDS | NOTE_NSECONDS, 1, NULL);   /* two units */
+    CHECK(kevent(kq, &kev, 1, NULL, 0, NULL) < 0 && errno == EINVAL);
+    close(kq);
+}
+
+/* EVFILT_VNODE: writes that extend, attributes, deletion of an open file; refusals. */
+static void test_vnode_filter(void) {
+    char path[] = "/tmp/pollen-vnode-XXXXXX";
+    int fd = mkstemp(path);
+    SYS(fd);
+    int kq = kqueue();
+    struct kevent kev, ev;
+    EV_SET(&kev, fd, EVFILT_VNODE, EV_ADD | EV_CLEAR, NOTE_WRITE | NOTE_EXTEND | NOTE_ATTRIB | NOTE_DELETE, 0, NULL);
+    SYS(kevent(kq, &kev, 1, NULL, 0, NULL));
+    CHECK(wait_ms(kq, &ev, 1, 0) == 0);
+    write_all(fd, "abc", 3);
+    ev = wait_for(kq, fd, EVFILT_VNODE);
+    CHECK(ev.fflags == (NOTE_WRITE | NOTE_EXTEND));
+    CHECK(wait_ms(kq, &ev, 1, 0) == 0);                            /* reported once */
+    SYS(pwrite(fd, "x", 1, 0));                                    /* rewrite: no growth */
+    ev = wait_for(kq, fd, EVFILT_VNODE);
+    CHECK(ev.fflags == NOTE_WRITE);
+    SYS(fchmod(fd, 0600));
+    ev = wait_for(kq, fd, EVFILT_VNODE);
+    CHECK(ev.fflags == NOTE_ATTRIB);
+    SYS(unlink(path));
+    ev = wait_for(kq, fd, EVFILT_VNODE);
+    CHECK((ev.fflags & NOTE_DELETE) != 0);
+    close(fd);
+    EV_SET(&kev, fd, EVFILT_VNODE, EV_ADD, NOTE_WRITE, 0, NULL);  /* closed descriptor */
+    CHECK(kevent(kq, &kev, 1, NULL, 0, NULL) < 0 && errno == EBADF);
+    close(kq);
+}
+
+/* EVFILT_PROC NOTE_EXIT: the exit status in data, EV_EOF, the knote gone; unknown processes. */
+static void test_proc_filter(void) {
+    int kq = kqueue();
+    int go[2];
+    SYS(pipe(go));
+    pid_t child = fork();
+    SYS(child);
+    if (child == 0) {
+        char c;
+        close(go[1]);
+        _exit(read(go[0], &c, 1) == 1 ? 3 : 4);
+    }
+    close(go[0]);
+    struct kevent kev, ev;
+    EV_SET(&kev, child, EVFILT_PROC, EV_ADD, NOTE_EXIT, 0, &kq);
+    SYS(kevent(kq, &kev, 1, NULL, 0, NULL));
+    CHECK(wait_ms(kq, &ev, 1, 0) == 0);
+    write_all(go[1], "x", 1);
+    ev = wait_for(kq, (uintptr_t) child, EVFILT_PROC);
+    CHECK(ev.fflags == NOTE_EXIT && (ev.flags & EV_EOF) && ev.udata == &kq);
+    CHECK(WIFEXITED((int) ev.data) && WEXITSTATUS((int) ev.data) == 3);
+    int status;
+    CHECK(waitpid(child, &status, 0) == child && WEXITSTATUS(status) == 3);
+    EV_SET(&kev, child, EVFILT_PROC, EV_DELETE, 0, 0, NULL);
+    CHECK(kevent(kq, &kev, 1, NULL, 0, NULL) < 0 && errno == ENOENT);
+    EV_SET(&kev, child, EVFILT_PROC, EV_ADD, NOTE_EXIT, 0, NULL);  /* reaped: no such process */
+    CHECK(kevent(kq, &kev, 1, NULL, 0, NULL) < 0 && errno == ESRCH);
+    close(go[1]);
+    close(kq);
+}
+
 int main(void) {
     printf("kqueue (%s)\n",
 #ifdef __linux__
@@ -687,5 +777,8 @@ int main(void) {
     RUN(test_more_events_than_list);
     RUN(test_many_fds);
     RUN(test_kq_close_reopen);
+    RUN(test_timer_filter);
+    RUN(test_vnode_filter);
+    RUN(test_proc_filter);
     return 0;
 }

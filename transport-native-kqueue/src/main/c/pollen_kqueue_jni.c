@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netty_jni_util.h"
 #include "pollen_bsd.h"
 #include "pollen_jni.h"
+#include "pollen_kqueue_raw.h"
 
 static jint b_setAcceptFilter(JNIEnv *env, jclass clazz, jint fd, jstring name, jstring arg) {
     const char *n = name == NULL ? NULL : (*env)->GetStringUTFChars(env, name, NULL);
@@ -65,7 +67,35 @@ static jint b_fastOpenMode(JNIEnv *env, jclass clazz) {
     return pollen_bsd_fastopen_mode();
 }
 
+static jint b_kqueue(JNIEnv *env, jclass clazz) {
+    return pollen_kq_create();
+}
+
+static jint b_kevent(JNIEnv *env, jclass clazz, jint kq, jlong changes, jint nchanges, jlong events, jint nevents,
+                     jlong timeout_ns) {
+    return pollen_kq_kevent(kq, (const void *) (intptr_t) changes, nchanges, (void *) (intptr_t) events, nevents,
+                            timeout_ns);
+}
+
+static jintArray b_keventConstants(JNIEnv *env, jclass clazz) {
+    int n;
+    const int32_t *values = pollen_kq_constants(&n);
+    jintArray array = (*env)->NewIntArray(env, n);
+    if (array != NULL) {
+        (*env)->SetIntArrayRegion(env, array, 0, n, (const jint *) values);
+    }
+    return array;
+}
+
+static jint b_close(JNIEnv *env, jclass clazz, jint fd) {
+    return close(fd) < 0 && errno != EINTR ? -errno : 0;
+}
+
 static const JNINativeMethod bsd_methods[] = {
+    { "kqueue", "()I", (void *) b_kqueue },
+    { "kevent", "(IJIJIJ)I", (void *) b_kevent },
+    { "keventConstants", "()[I", (void *) b_keventConstants },
+    { "close", "(I)I", (void *) b_close },
     { "setAcceptFilter", "(ILjava/lang/String;Ljava/lang/String;)I", (void *) b_setAcceptFilter },
     { "getAcceptFilter", "(I[Ljava/lang/String;)I", (void *) b_getAcceptFilter },
     { "peerPid", "(I)I", (void *) b_peerPid },

@@ -2,7 +2,8 @@
  * TEST-ONLY kqueue emulation for Linux: FreeBSD's <sys/event.h> (FreeBSD 11 layout, real
  * constant values) so Pollen's kqueue transport compiles and runs its tests on Linux.
  * Implemented over epoll + eventfd by kqueue_emulation.c. Never shipped, never loaded
- * outside tests. Supported filters: EVFILT_READ, EVFILT_WRITE, EVFILT_USER (others: EINVAL).
+ * outside tests. Supported filters: EVFILT_READ, EVFILT_WRITE, EVFILT_USER, EVFILT_TIMER,
+ * EVFILT_VNODE (over inotify) and EVFILT_PROC with NOTE_EXIT (over a pidfd); others: EINVAL.
  */
 #ifndef POLLEN_KQUEUE_EMULATION_SYS_EVENT_H
 #define POLLEN_KQUEUE_EMULATION_SYS_EVENT_H
@@ -16,6 +17,10 @@
 
 #define EVFILT_READ     (-1)
 #define EVFILT_WRITE    (-2)
+#define EVFILT_VNODE    (-4)    /* attached to vnodes */
+#define EVFILT_PROC     (-5)    /* attached to struct proc */
+#define EVFILT_SIGNAL   (-6)    /* attached to struct proc (not emulated) */
+#define EVFILT_TIMER    (-7)    /* timers */
 #define EVFILT_USER     (-11)   /* user events */
 #define EVFILT_SYSCOUNT 13
 
@@ -67,6 +72,27 @@ struct kevent {
 
 /* EVFILT_READ / EVFILT_WRITE (accepted, ignored by the emulation) */
 #define NOTE_LOWAT      0x0001
+
+/* EVFILT_VNODE */
+#define NOTE_DELETE     0x0001  /* vnode was removed */
+#define NOTE_WRITE      0x0002  /* data contents changed */
+#define NOTE_EXTEND     0x0004  /* size increased */
+#define NOTE_ATTRIB     0x0008  /* attributes changed */
+#define NOTE_LINK       0x0010  /* link count changed */
+#define NOTE_RENAME     0x0020  /* vnode was renamed */
+#define NOTE_REVOKE     0x0040  /* vnode access was revoked */
+
+/* EVFILT_PROC (only NOTE_EXIT is emulated) */
+#define NOTE_EXIT       0x80000000  /* process exited */
+#define NOTE_FORK       0x40000000  /* process forked */
+#define NOTE_EXEC       0x20000000  /* process exec'd */
+#define NOTE_TRACK      0x00000001  /* follow across forks */
+
+/* EVFILT_TIMER: data's unit (milliseconds when none is given) */
+#define NOTE_SECONDS    0x00000001
+#define NOTE_MSECONDS   0x00000002
+#define NOTE_USECONDS   0x00000004
+#define NOTE_NSECONDS   0x00000008
 
 #ifdef __cplusplus
 extern "C" {

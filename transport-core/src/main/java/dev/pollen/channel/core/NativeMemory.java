@@ -55,7 +55,7 @@ public final class NativeMemory {
         return address;
     }
 
-    int capacity() {
+    public int capacity() {
         return buffer.capacity();
     }
 

@@ -23,4 +23,15 @@ final class BsdNative {
 
     /** Bit 0x1 client, 0x2 server TCP fast open (sysctl), or a negative errno. */
     static native int fastOpenMode();
+
+    // BsdKQueue: kqueue(2) and kevent(2) over 32-byte records (pollen_kqueue_raw.h).
+
+    static native int kqueue();
+
+    static native int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeoutNanos);
+
+    /** The EVFILT_*, EV_* and NOTE_* values of this OS, in BsdKQueue's order. */
+    static native int[] keventConstants();
+
+    static native int close(int fd);
 }
