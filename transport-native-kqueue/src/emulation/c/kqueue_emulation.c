@@ -395,6 +395,29 @@ static int user_sync(struct kq *kq, struct unode *u) {
     return 0;
 }
 
+/* Room for one more user, timer, vnode or process knote; ENOMEM if there is none. kq lock held. */
+static int users_reserve(struct kq *kq) {
+    if (kq->nusers == kq->capusers) {
+        int cap = kq->capusers ? kq->capusers * 2 : 4;
+        struct unode *a = realloc(kq->users, (size_t) cap * sizeof(*a));
+        if (!a) {
+            return ENOMEM;
+        }
+        kq->users = a;
+        kq->capusers = cap;
+    }
+    return 0;
+}
+
+/* Deletes a user, timer, vnode or process knote and closes its descriptor. kq lock held. */
+static void node_drop(struct kq *kq, struct unode *u) {
+    if (u->in_epoll) {
+        epoll_ctl(kq->fd, EPOLL_CTL_DEL, u->evfd, NULL);
+    }
+    close(u->evfd);
+    *u = kq->users[--kq->nusers];
+}
+
 static int user_change(struct kq *kq, const struct kevent *kev) {
     struct unode *u = user_find(kq, EVFILT_USER, kev->ident);
     if (!u) {
@@ -404,14 +427,8 @@ static int user_change(struct kq *kq, const struct kevent *kev) {
         if (kev->flags & EV_DELETE) {
             return 0;
         }
-        if (kq->nusers == kq->capusers) {
-            int cap = kq->capusers ? kq->capusers * 2 : 4;
-            struct unode *a = realloc(kq->users, (size_t) cap * sizeof(*a));
-            if (!a) {
-                return ENOMEM;
-            }
-            kq->users = a;
-            kq->capusers = cap;
+        if (users_reserve(kq)) {
+            return ENOMEM;
         }
         int evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (evfd < 0) {
@@ -431,11 +448,7 @@ static int user_change(struct kq *kq, const struct kevent *kev) {
         return user_sync(kq, u);
     }
     if (kev->flags & EV_DELETE) {
-        if (u->in_epoll) {
-            epoll_ctl(kq->fd, EPOLL_CTL_DEL, u->evfd, NULL);
-        }
-        close(u->evfd);
-        *u = kq->users[--kq->nusers];
+        node_drop(kq, u);
         return 0;
     }
     /* FreeBSD filt_usertouch(EVENT_REGISTER) */
@@ -492,22 +505,21 @@ static int timer_arm(int tfd, const struct kevent *kev) {
     return timerfd_settime(tfd, 0, &spec, NULL) < 0 ? errno : 0;
 }
 
+/* The inotify events behind each NOTE_* of EVFILT_VNODE (vnode_fired maps them back). */
+static const struct {
+    unsigned int note;
+    uint32_t in;
+} VNODE_EVENTS[] = {
+    { NOTE_WRITE, IN_MODIFY }, { NOTE_EXTEND, IN_MODIFY }, { NOTE_ATTRIB, IN_ATTRIB }, { NOTE_LINK, IN_ATTRIB },
+    { NOTE_DELETE, IN_ATTRIB | IN_DELETE_SELF }, { NOTE_RENAME, IN_MOVE_SELF }, { NOTE_REVOKE, IN_UNMOUNT },
+};
+
 static uint32_t vnode_mask(unsigned int fflags) {
     uint32_t m = 0;
-    if (fflags & (NOTE_WRITE | NOTE_EXTEND)) {
-        m |= IN_MODIFY;
-    }
-    if (fflags & (NOTE_ATTRIB | NOTE_LINK | NOTE_DELETE)) {
-        m |= IN_ATTRIB;
-    }
-    if (fflags & NOTE_DELETE) {
-        m |= IN_DELETE_SELF;
-    }
-    if (fflags & NOTE_RENAME) {
-        m |= IN_MOVE_SELF;
-    }
-    if (fflags & NOTE_REVOKE) {
-        m |= IN_UNMOUNT;
+    for (size_t i = 0; i < sizeof(VNODE_EVENTS) / sizeof(VNODE_EVENTS[0]); i++) {
+        if (fflags & VNODE_EVENTS[i].note) {
+            m |= VNODE_EVENTS[i].in;
+        }
     }
     return m;
 }
@@ -575,39 +587,25 @@ static int other_open(const struct kevent *kev, struct unode *u) {
     }
 }
 
-static void other_drop(struct kq *kq, struct unode *u) {
-    if (u->in_epoll) {
-        epoll_ctl(kq->fd, EPOLL_CTL_DEL, u->evfd, NULL);
-    }
-    close(u->evfd);
-    *u = kq->users[--kq->nusers];
-}
-
 static int other_change(struct kq *kq, const struct kevent *kev) {
     struct unode *u = user_find(kq, kev->filter, kev->ident);
     if (u && u->filter == EVFILT_VNODE && fcntl((int) u->ident, F_GETFD) < 0) {
-        other_drop(kq, u);   /* its descriptor was closed: BSD drops the knote with it */
+        node_drop(kq, u);   /* its descriptor was closed: BSD drops the knote with it */
         u = NULL;
     }
     if (kev->flags & EV_DELETE) {
         if (!u) {
             return ENOENT;
         }
-        other_drop(kq, u);
+        node_drop(kq, u);
         return 0;
     }
     if (!u) {
         if (!(kev->flags & EV_ADD)) {
             return ENOENT;
         }
-        if (kq->nusers == kq->capusers) {
-            int cap = kq->capusers ? kq->capusers * 2 : 4;
-            struct unode *a = realloc(kq->users, (size_t) cap * sizeof(*a));
-            if (!a) {
-                return ENOMEM;
-            }
-            kq->users = a;
-            kq->capusers = cap;
+        if (users_reserve(kq)) {
+            return ENOMEM;
         }
         struct unode fresh;
         memset(&fresh, 0, sizeof(fresh));

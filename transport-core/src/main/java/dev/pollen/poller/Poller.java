@@ -5,6 +5,7 @@ import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeMemory;
 import dev.pollen.channel.core.PollerBackend;
 import dev.pollen.channel.core.Readiness;
+import dev.pollen.channel.core.Timeouts;
 import dev.pollen.transport.PollenTransport;
 import dev.pollen.transport.Transport;
 
@@ -327,16 +328,7 @@ public final class Poller implements AutoCloseable {
      * @throws ClosedSelectorException if the poller is closed
      */
     public int poll(Duration timeout) throws IOException {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("poll(..) failed: negative timeout " + timeout);
-        }
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = Long.MAX_VALUE; // about 292 years
-        }
-        return poll0(nanos);
+        return poll0(Timeouts.toNanos("poll", timeout));
     }
 
     private int poll0(long timeoutNanos) throws IOException {

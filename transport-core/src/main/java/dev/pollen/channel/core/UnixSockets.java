@@ -22,7 +22,7 @@ import java.nio.channels.UnsupportedAddressTypeException;
  */
 public final class UnixSockets {
     /** Paths are encoded as the JDK encodes file names, so that NIO peers find the same file. */
-    private static final Charset PATH_CHARSET = pathCharset();
+    private static final Charset PATH_CHARSET = jnuCharset();
     private static final UnixDomainSocketAddress UNNAMED = UnixDomainSocketAddress.of("");
     private static final int ADDR_BUF = 256;
     private static final String NETTY_DOMAIN_ADDRESS = "io.netty.channel.unix.DomainSocketAddress";
@@ -71,7 +71,12 @@ public final class UnixSockets {
         }
     }
 
-    private static Charset pathCharset() {
+    /** The charset the JDK encodes file names in ({@code sun.jnu.encoding}), so natives name the same files. */
+    public static Charset pathCharset() {
+        return PATH_CHARSET;
+    }
+
+    private static Charset jnuCharset() {
         try {
             return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
         } catch (RuntimeException e) {

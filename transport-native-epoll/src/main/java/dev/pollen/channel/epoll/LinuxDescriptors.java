@@ -2,13 +2,13 @@ package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.NativeIoException;
 import dev.pollen.channel.core.Errors;
+import dev.pollen.channel.core.Timeouts;
 import dev.pollen.channel.core.UnixSockets;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -51,7 +51,7 @@ public final class LinuxDescriptors {
 
     /** struct inotify_event: wd, mask, cookie, len, then len bytes of NUL-padded name. */
     private static final int INOTIFY_HEADER = 16;
-    private static final Charset PATH_CHARSET = pathCharset();
+    private static final Charset PATH_CHARSET = UnixSockets.pathCharset();
 
     private LinuxDescriptors() {
     }
@@ -159,10 +159,8 @@ public final class LinuxDescriptors {
      * once).
      */
     public static void timerfdSet(int fd, Duration initial, Duration interval) throws IOException {
-        if (initial.isNegative() || interval.isNegative()) {
-            throw new IllegalArgumentException("timerfd_settime(..) failed: negative duration");
-        }
-        check("timerfd_settime", LinuxNative.timerfdSetTime(fd, initial.toNanos(), interval.toNanos()));
+        check("timerfd_settime", LinuxNative.timerfdSetTime(fd, Timeouts.toNanos("timerfd_settime", initial),
+                Timeouts.toNanos("timerfd_settime", interval)));
     }
 
     /** The number of expiries since the last read, 0 if none. */
@@ -183,14 +181,6 @@ public final class LinuxDescriptors {
     /** close(2). */
     public static void close(int fd) throws IOException {
         check("close", LinuxNative.close(fd));
-    }
-
-    private static Charset pathCharset() {
-        try {
-            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
-        }
     }
 
     /** Receives one inotify event. */

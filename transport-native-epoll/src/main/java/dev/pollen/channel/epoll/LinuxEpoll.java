@@ -3,6 +3,7 @@ package dev.pollen.channel.epoll;
 import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeMemory;
 import dev.pollen.channel.core.Readiness;
+import dev.pollen.channel.core.Timeouts;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -140,16 +141,7 @@ public final class LinuxEpoll implements AutoCloseable {
      * timeout or a signal), read with {@link #readyData(int)} and {@link #readyEvents(int)}.
      */
     public int wait(Duration timeout) throws IOException {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("wait(..) failed: negative timeout " + timeout);
-        }
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = Long.MAX_VALUE;
-        }
-        return wait0(nanos);
+        return wait0(Timeouts.toNanos("wait", timeout));
     }
 
     private int wait0(long timeoutNanos) throws IOException {

@@ -3,6 +3,7 @@ package dev.pollen.channel.kqueue;
 import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeMemory;
 import dev.pollen.channel.core.Readiness;
+import dev.pollen.channel.core.Timeouts;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -190,16 +191,7 @@ public final class BsdKQueue implements AutoCloseable {
 
     /** Applies the queued changes and waits at most {@code timeout} (nanosecond precision). */
     public int kevent(Duration timeout) throws IOException {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("kevent(..) failed: negative timeout " + timeout);
-        }
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = Long.MAX_VALUE;
-        }
-        return kevent0(nanos);
+        return kevent0(Timeouts.toNanos("kevent", timeout));
     }
 
     private int kevent0(long timeoutNanos) throws IOException {
