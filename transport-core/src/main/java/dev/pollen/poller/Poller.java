@@ -41,8 +41,10 @@ import java.util.ConcurrentModificationException;
  * by descriptor number. Each entry added gets a new serial, carried with its events, so an event that
  * belongs to an entry removed or replaced since it was queued is never delivered: not by the poll
  * that returns it, and not while walking a ready set after {@link #remove(int)} was called for it.
- * Close a descriptor only after removing it; if it was closed first and its number reused,
- * {@code set} on the new descriptor registers it afresh.
+ * Remove a descriptor before closing it (a late {@code remove} only forgets the entry). A number
+ * closed while in the set and then reused by a new descriptor still has the old entry: {@code set}
+ * with other flags registers the new descriptor afresh, but {@code set} with the same flags is
+ * skipped like any unchanged entry, so remove the number first.
  *
  * <h2>Waiting</h2>
  * {@link #poll(Duration)} waits at most the timeout, which is never rounded down: a backend with
