@@ -27,12 +27,15 @@
  * until the next MOD re-arms it. Only on backends answering POLLEN_CAP_ONESHOT.
  */
 #define POLLEN_INTEREST_ONESHOT     0x8
+/* Urgent (out-of-band) data, as TCP's MSG_OOB; only on backends answering POLLEN_CAP_PRIORITY. */
+#define POLLEN_INTEREST_PRIORITY    0x10
 
 /* Readiness bits, as delivered in pollen_event.ready. */
 #define POLLEN_READY_READABLE    0x1
 #define POLLEN_READY_WRITABLE    0x2
 #define POLLEN_READY_READ_CLOSED 0x4
 #define POLLEN_READY_ERROR       0x8
+#define POLLEN_READY_PRIORITY    0x10  /* urgent data waits (asked for with POLLEN_INTEREST_PRIORITY) */
 
 #define POLLEN_CTL_ADD 1
 #define POLLEN_CTL_MOD 2
@@ -49,6 +52,8 @@
  * no DEL is needed first, and its number may be added again at once.
  */
 #define POLLEN_CAP_CLOSE_REMOVES   0x20
+/* Watches urgent data: POLLEN_INTEREST_PRIORITY is accepted and POLLEN_READY_PRIORITY reported. */
+#define POLLEN_CAP_PRIORITY        0x40
 
 /* One delivered event; 16 bytes, laid out identically on every platform. */
 typedef struct pollen_event {

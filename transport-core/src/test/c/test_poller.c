@@ -415,6 +415,37 @@ static void test_oneshot_rearms_on_mod(void) {
     CHECK_RC(pollen_poller_close(p));
 }
 
+/* Urgent data (TCP MSG_OOB) is PRIORITY where the backend watches it, and refused where not. */
+static void test_urgent_data_is_priority(void) {
+    pollen_poller *p;
+    pollen_event ev[8];
+    pollen_fd a, b;
+    tcp_pair(&a, &b);
+    CHECK_RC(pollen_poller_create(&p, 8));
+    if (!(pollen_poller_capabilities() & POLLEN_CAP_PRIORITY)) {
+        CHECK(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, POLLEN_INTEREST_READ | POLLEN_INTEREST_PRIORITY, 1) == -EINVAL);
+    } else {
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, POLLEN_INTEREST_PRIORITY, 1));
+        CHECK(wait_for(p, ev, 8, 0) == 0);
+        CHECK(send(a, "u", 1, MSG_OOB) == 1);
+        CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+        CHECK(ev[0].token == 1 && (ev[0].ready & POLLEN_READY_PRIORITY));
+        CHECK(!(ev[0].ready & POLLEN_READY_READABLE));       /* READ was not asked for */
+        char c = 0;
+        CHECK(recv(b, &c, 1, MSG_OOB) == 1 && c == 'u');
+        CHECK(wait_for(p, ev, 8, 0) == 0);                    /* level: gone once read */
+        CHECK(pollen_socket_send(a, "n", 1) == 1);            /* ordinary data is not urgent */
+        CHECK(wait_for(p, ev, 8, 20000000) == 0);
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_MOD, b, POLLEN_INTEREST_READ, 2));
+        CHECK(wait_for(p, ev, 8, 1000000000) == 1);
+        CHECK(ev[0].token == 2 && ev[0].ready == POLLEN_READY_READABLE);
+        CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_DEL, b, 0, 2));
+    }
+    CHECK_RC(pollen_socket_close(a));
+    CHECK_RC(pollen_socket_close(b));
+    CHECK_RC(pollen_poller_close(p));
+}
+
 int main(void) {
     printf("poller contract, backend %s, capabilities 0x%x\n", pollen_poller_name(), pollen_poller_capabilities());
     CHECK(pollen_poller_capabilities() & POLLEN_CAP_LEVEL);
@@ -431,5 +462,6 @@ int main(void) {
     RUN(test_fd_reuse_gets_new_token);
     RUN(test_oneshot_rearms_on_mod);
     RUN(test_close_removes);
+    RUN(test_urgent_data_is_priority);
     return 0;
 }

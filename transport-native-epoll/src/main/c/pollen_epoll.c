@@ -56,6 +56,9 @@ static uint32_t to_epoll(uint32_t interest) {
     if (interest & POLLEN_INTEREST_ONESHOT) {
         ev |= EPOLLONESHOT;
     }
+    if (interest & POLLEN_INTEREST_PRIORITY) {
+        ev |= EPOLLPRI;
+    }
     return ev;
 }
 
@@ -72,6 +75,9 @@ static uint32_t to_ready(uint32_t ev) {
     }
     if (ev & (EPOLLERR | EPOLLHUP)) {
         ready |= POLLEN_READY_ERROR;
+    }
+    if (ev & EPOLLPRI) {
+        ready |= POLLEN_READY_PRIORITY;
     }
     return ready;
 }
@@ -217,7 +223,7 @@ int pollen_poller_close(pollen_poller *p) {
 
 uint32_t pollen_poller_capabilities(void) {
     uint32_t caps = POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED
-            | POLLEN_CAP_CLOSE_REMOVES;
+            | POLLEN_CAP_CLOSE_REMOVES | POLLEN_CAP_PRIORITY;
 #ifdef SYS_epoll_pwait2
     if (have_pwait2 < 0) {
         int epfd = epoll_create1(EPOLL_CLOEXEC);

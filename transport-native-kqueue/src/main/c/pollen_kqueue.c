@@ -211,8 +211,11 @@ int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest,
     if (op != POLLEN_CTL_ADD && op != POLLEN_CTL_MOD && op != POLLEN_CTL_DEL) {
         return -EINVAL;
     }
-    /* One-shot is not offered here (no POLLEN_CAP_ONESHOT): Netty's loops are level-triggered. */
-    if (op != POLLEN_CTL_DEL && (interest & POLLEN_INTEREST_ONESHOT)) {
+    /*
+     * One-shot is not offered here (no POLLEN_CAP_ONESHOT): Netty's loops are level-triggered. Nor is
+     * urgent data (no POLLEN_CAP_PRIORITY): kqueue has no filter for it.
+     */
+    if (op != POLLEN_CTL_DEL && (interest & (POLLEN_INTEREST_ONESHOT | POLLEN_INTEREST_PRIORITY))) {
         return -EINVAL;
     }
     /* A number past the table must name an open descriptor before the table grows to hold it. */

@@ -9,4 +9,4 @@
  * It is never shipped: the module writes it to target/test-classes.
  */
 #define POLLEN_EPOLL_NAME "wepoll"
-#define POLLEN_EPOLL_CAPS (POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED)
+#define POLLEN_EPOLL_CAPS (POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_PRIORITY)

@@ -18,7 +18,7 @@
 #include "pollen_wepoll_internal.h"
 
 #define INTEREST_KNOWN (POLLEN_INTEREST_READ | POLLEN_INTEREST_WRITE | POLLEN_INTEREST_READ_CLOSED \
-                        | POLLEN_INTEREST_ONESHOT)
+                        | POLLEN_INTEREST_ONESHOT | POLLEN_INTEREST_PRIORITY)
 
 /* Zero-timeout waits re-poll a few times when completions only requeued sockets (cancellations). */
 #define ZERO_TIMEOUT_ROUNDS 4
@@ -275,7 +275,7 @@ int pollen_poller_close(pollen_poller *p) {
 
 uint32_t pollen_poller_capabilities(void) {
     /* AFD polls are one-shot requests re-armed on every wait: level and one-shot, never edge. */
-    return POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED;
+    return POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_PRIORITY;
 }
 
 const char *pollen_poller_name(void) {

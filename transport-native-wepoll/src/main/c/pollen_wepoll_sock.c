@@ -40,6 +40,9 @@ static ULONG sock_afd_events(const pollen_sock *s) {
     if (s->interest & POLLEN_INTEREST_WRITE) {
         afd |= POLLEN_AFD_POLL_SEND;
     }
+    if (s->interest & POLLEN_INTEREST_PRIORITY) {
+        afd |= POLLEN_AFD_POLL_RECEIVE_EXPEDITED;
+    }
     return afd;
 }
 
@@ -50,6 +53,9 @@ static uint32_t sock_ready(ULONG afd) {
     }
     if (afd & POLLEN_AFD_POLL_SEND) {
         ready |= POLLEN_READY_WRITABLE;
+    }
+    if (afd & POLLEN_AFD_POLL_RECEIVE_EXPEDITED) {
+        ready |= POLLEN_READY_PRIORITY;
     }
     /* As on Linux: the end of the stream is readable (recv returns 0) and read-closed. */
     if (afd & POLLEN_AFD_POLL_DISCONNECT) {
@@ -76,6 +82,9 @@ static uint32_t sock_ready_mask(uint32_t interest, uint32_t ready) {
     }
     if (interest & POLLEN_INTEREST_WRITE) {
         mask |= POLLEN_READY_WRITABLE;
+    }
+    if (interest & POLLEN_INTEREST_PRIORITY) {
+        mask |= POLLEN_READY_PRIORITY;
     }
     return mask;
 }

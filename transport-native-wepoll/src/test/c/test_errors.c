@@ -39,7 +39,8 @@ int main(void) {
     CHECK_RC(pollen_afd_base_socket(a, &base));
     printf("  base handle %s the socket\n", base == a ? "is" : "differs from");
     CHECK(strcmp(pollen_poller_name(), "wepoll") == 0);
-    CHECK(pollen_poller_capabilities() == (POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED));
+    CHECK(pollen_poller_capabilities() == (POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED
+                                        | POLLEN_CAP_PRIORITY));
     CHECK(pollen_poller_close(NULL) == -EINVAL);
     CHECK_RC(pollen_poller_close(p));
     CHECK_RC(pollen_socket_close(a));

@@ -111,8 +111,8 @@ void area_poller(void) {
     unsigned char *raw = malloc(CAP * sizeof(pollen_event));
     pollen_event *ev = (pollen_event *) raw;
 
-    check_eq("pollerCapabilities is LEVEL|ONESHOT|READ_CLOSED", PN0(pollerCapabilities),
-             POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED);
+    check_eq("pollerCapabilities is LEVEL|ONESHOT|READ_CLOSED|PRIORITY", PN0(pollerCapabilities),
+             POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_PRIORITY);
     check_err("pollerCreate(0) is -EINVAL", PN(pollerCreate, 0), E(EINVAL));
     check_err("pollerCreate(-1) is -EINVAL", PN(pollerCreate, -1), E(EINVAL));
     jlong p = PN(pollerCreate, CAP);

@@ -71,8 +71,9 @@ static void check_prefixed(const char *file_name, const char *prefix) {
     check(name, fake_jni_native_fn(cls, "sendFile", sig) != NULL, "no %s.sendFile%s", cls, sig);
 
     if (host_bind_natives(prefix) == 0) {
-        snprintf(name, sizeof(name), "%s: shaded pollerCapabilities answers LEVEL|ONESHOT|READ_CLOSED", file_name);
-        check_eq(name, PN0(pollerCapabilities), POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED);
+        snprintf(name, sizeof(name), "%s: shaded pollerCapabilities answers LEVEL|ONESHOT|READ_CLOSED|PRIORITY", file_name);
+        check_eq(name, PN0(pollerCapabilities),
+                 POLLEN_CAP_LEVEL | POLLEN_CAP_ONESHOT | POLLEN_CAP_READ_CLOSED | POLLEN_CAP_PRIORITY);
         jint fd = SN(newStream, JNI_FALSE);
         snprintf(name, sizeof(name), "%s: shaded newStream and close work", file_name);
         check(name, fd > 0 && SN(close, fd) == 0, "newStream returned %ld", (long) fd);

@@ -67,7 +67,9 @@ import java.util.ConcurrentModificationException;
  * <h2>What a backend refuses</h2>
  * Unsupported modes throw {@link UnsupportedOperationException} instead of being ignored:
  * {@link #EDGE_TRIGGERED} everywhere (the pollers are driven level-triggered; the native bindings
- * offer edge triggering), {@link #ONESHOT} where {@link #supportsOneShot()} is false.
+ * offer edge triggering), {@link #ONESHOT} where {@link #supportsOneShot()} is false (kqueue), and
+ * {@link #PRIORITY} where {@link #supportsPriority()} is false (kqueue, which has no filter for
+ * urgent data).
  */
 public final class Poller implements AutoCloseable {
     /** Interest: the descriptor has data to read, or a connection to accept. */
@@ -82,8 +84,13 @@ public final class Poller implements AutoCloseable {
     public static final int READ_CLOSED = Readiness.INTEREST_READ_CLOSED;
     /** Entry flag: report one event, then none until the entry is set again. */
     public static final int ONESHOT = Readiness.INTEREST_ONESHOT;
+    /**
+     * Interest and readiness: urgent (out-of-band) data waits, as TCP's {@code MSG_OOB} sends it; where
+     * {@link #supportsPriority()}.
+     */
+    public static final int PRIORITY = Readiness.INTEREST_PRIORITY;
     /** Entry flag: report changes only. Refused by every backend of this API (see the class comment). */
-    public static final int EDGE_TRIGGERED = 0x10;
+    public static final int EDGE_TRIGGERED = 0x20;
 
     /** Readiness: a read will not block. */
     public static final int READABLE = Readiness.READABLE;
@@ -91,11 +98,13 @@ public final class Poller implements AutoCloseable {
     public static final int WRITABLE = Readiness.WRITABLE;
     /** Readiness: an error is pending on the descriptor, or it hung up. */
     public static final int ERROR = Readiness.ERROR;
+    // PRIORITY (above) is a readiness bit too.
 
-    private static final int INTEREST_MASK = READ | WRITE | READ_CLOSED;
+    private static final int INTEREST_MASK = READ | WRITE | READ_CLOSED | PRIORITY;
     private static final int FLAG_MASK = INTEREST_MASK | ONESHOT | EDGE_TRIGGERED;
-    private static final String[] FLAG_NAMES = {"READ", "WRITE", "READ_CLOSED", "ONESHOT", "EDGE_TRIGGERED"};
-    private static final String[] READY_NAMES = {"READABLE", "WRITABLE", "READ_CLOSED", "ERROR"};
+    private static final String[] FLAG_NAMES = {"READ", "WRITE", "READ_CLOSED", "ONESHOT", "PRIORITY",
+        "EDGE_TRIGGERED"};
+    private static final String[] READY_NAMES = {"READABLE", "WRITABLE", "READ_CLOSED", "ERROR", "PRIORITY"};
     /** The most events one poll can return; as for an event loop's buffer. */
     public static final int MAX_CAPACITY = 1 << 20;
     private static final int EVENT_SIZE = 16;
@@ -209,6 +218,11 @@ public final class Poller implements AutoCloseable {
     /** Whether poll timeouts have nanosecond precision here; if not they are rounded up to milliseconds. */
     public boolean supportsNanosecondTimeouts() {
         return (capabilities & PollerBackend.CAP_NANO_TIMEOUT) != 0;
+    }
+
+    /** Whether urgent data can be watched ({@link #PRIORITY}): epoll and wepoll yes, kqueue no. */
+    public boolean supportsPriority() {
+        return (capabilities & PollerBackend.CAP_PRIORITY) != 0;
     }
 
     /** Whether a peer's shutdown is reported as {@link #READ_CLOSED} of its own. */
@@ -532,7 +546,7 @@ public final class Poller implements AutoCloseable {
         }
         if ((flags & INTEREST_MASK) == 0) {
             throw new IllegalArgumentException("set(..) failed: " + flagsToString(flags)
-                    + " has no interest (READ, WRITE or READ_CLOSED); remove(fd) stops watching");
+                    + " has no interest (READ, WRITE, READ_CLOSED or PRIORITY); remove(fd) stops watching");
         }
         if ((flags & EDGE_TRIGGERED) != 0) {
             throw new UnsupportedOperationException("set(..) failed: EDGE_TRIGGERED is not supported by "
@@ -540,6 +554,9 @@ public final class Poller implements AutoCloseable {
         }
         if ((flags & ONESHOT) != 0 && !supportsOneShot()) {
             throw new UnsupportedOperationException("set(..) failed: ONESHOT is not supported by " + backend.name());
+        }
+        if ((flags & PRIORITY) != 0 && !supportsPriority()) {
+            throw new UnsupportedOperationException("set(..) failed: PRIORITY is not supported by " + backend.name());
         }
     }
 

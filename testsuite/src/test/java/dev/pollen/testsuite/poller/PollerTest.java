@@ -449,6 +449,25 @@ class PollerTest {
         assertTrue((pollFor(fd) & Poller.READABLE) != 0);
     }
 
+    /** Urgent data (TCP's out-of-band byte) where the backend watches it; refused loudly where not. */
+    @Test
+    void urgentDataIsPriority() throws Exception {
+        SocketChannel[] pair = socketPair();
+        int accepted = Poller.descriptor(pair[1]);
+        if (!poller.supportsPriority()) {
+            UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
+                    () -> poller.set(accepted, Poller.READ | Poller.PRIORITY));
+            assertEquals("set(..) failed: PRIORITY is not supported by " + T.name(), u.getMessage());
+            return;
+        }
+        poller.set(accepted, Poller.PRIORITY);
+        assertEquals(0, poller.pollNow());
+        pair[0].socket().sendUrgentData(0x55);
+        int ready = pollFor(accepted);
+        assertEquals(Poller.PRIORITY, ready & (Poller.PRIORITY | Poller.READABLE), Poller.readyToString(ready));
+        assertTrue(poller.toString().contains(": PRIORITY ("), poller.toString());
+    }
+
     /** Regular files: epoll refuses them (EPERM) when set; kqueue reports them at the next poll. */
     @Test
     void regularFiles(@TempDir Path dir) throws Exception {

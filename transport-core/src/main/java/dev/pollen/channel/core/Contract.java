@@ -20,10 +20,12 @@ final class Contract {
         put("POLLEN_INTEREST_WRITE", Readiness.INTEREST_WRITE);
         put("POLLEN_INTEREST_READ_CLOSED", Readiness.INTEREST_READ_CLOSED);
         put("POLLEN_INTEREST_ONESHOT", Readiness.INTEREST_ONESHOT);
+        put("POLLEN_INTEREST_PRIORITY", Readiness.INTEREST_PRIORITY);
         put("POLLEN_READY_READABLE", Readiness.READABLE);
         put("POLLEN_READY_WRITABLE", Readiness.WRITABLE);
         put("POLLEN_READY_READ_CLOSED", Readiness.READ_CLOSED);
         put("POLLEN_READY_ERROR", Readiness.ERROR);
+        put("POLLEN_READY_PRIORITY", Readiness.PRIORITY);
         put("POLLEN_CTL_ADD", PollerBackend.CTL_ADD);
         put("POLLEN_CTL_MOD", PollerBackend.CTL_MOD);
         put("POLLEN_CTL_DEL", PollerBackend.CTL_DEL);
@@ -32,6 +34,7 @@ final class Contract {
         put("POLLEN_CAP_READ_CLOSED", PollerBackend.CAP_READ_CLOSED);
         put("POLLEN_CAP_NANO_TIMEOUT", PollerBackend.CAP_NANO_TIMEOUT);
         put("POLLEN_CAP_CLOSE_REMOVES", PollerBackend.CAP_CLOSE_REMOVES);
+        put("POLLEN_CAP_PRIORITY", PollerBackend.CAP_PRIORITY);
         put("sizeof(pollen_event)", PollenIoHandler.EVENT_SIZE);
         put("offsetof(pollen_event, token)", PollenIoHandler.EVENT_TOKEN);
         put("offsetof(pollen_event, ready)", PollenIoHandler.EVENT_READY);

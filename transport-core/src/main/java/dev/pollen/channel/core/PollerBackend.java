@@ -16,6 +16,8 @@ public interface PollerBackend {
     int CAP_NANO_TIMEOUT = 0x10;
     /** Closing a descriptor nothing else holds ends its registration: no DEL is needed first. */
     int CAP_CLOSE_REMOVES = 0x20;
+    /** Urgent data is watched: {@link Readiness#INTEREST_PRIORITY} accepted, {@link Readiness#PRIORITY} reported. */
+    int CAP_PRIORITY = 0x40;
 
     /** Short name, e.g. "epoll". */
     String name();

@@ -7,14 +7,17 @@ public final class Readiness {
     public static final int INTEREST_READ_CLOSED = 0x4;
     /** One event, then none until the registration is modified (where the backend has CAP_ONESHOT). */
     public static final int INTEREST_ONESHOT = 0x8;
+    /** Urgent (out-of-band) data, where the backend has {@link PollerBackend#CAP_PRIORITY}. */
+    public static final int INTEREST_PRIORITY = 0x10;
 
     public static final int READABLE = 0x1;
     public static final int WRITABLE = 0x2;
     public static final int READ_CLOSED = 0x4;
     public static final int ERROR = 0x8;
+    public static final int PRIORITY = 0x10;
 
-    private static final String[] INTEREST_NAMES = {"READ", "WRITE", "READ_CLOSED", "ONESHOT"};
-    private static final String[] READY_NAMES = {"READABLE", "WRITABLE", "READ_CLOSED", "ERROR"};
+    private static final String[] INTEREST_NAMES = {"READ", "WRITE", "READ_CLOSED", "ONESHOT", "PRIORITY"};
+    private static final String[] READY_NAMES = {"READABLE", "WRITABLE", "READ_CLOSED", "ERROR", "PRIORITY"};
 
     private Readiness() {
     }

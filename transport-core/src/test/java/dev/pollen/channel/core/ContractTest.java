@@ -16,12 +16,12 @@ class ContractTest {
     private static String matching() {
         StringBuilder sb = new StringBuilder();
         sb.append("POLLEN_INTEREST_READ=1\nPOLLEN_INTEREST_WRITE=2\nPOLLEN_INTEREST_READ_CLOSED=4\n")
-                .append("POLLEN_INTEREST_ONESHOT=8\n")
+                .append("POLLEN_INTEREST_ONESHOT=8\nPOLLEN_INTEREST_PRIORITY=16\n")
                 .append("POLLEN_READY_READABLE=1\nPOLLEN_READY_WRITABLE=2\nPOLLEN_READY_READ_CLOSED=4\n")
-                .append("POLLEN_READY_ERROR=8\n")
+                .append("POLLEN_READY_ERROR=8\nPOLLEN_READY_PRIORITY=16\n")
                 .append("POLLEN_CTL_ADD=1\nPOLLEN_CTL_MOD=2\nPOLLEN_CTL_DEL=3\n")
                 .append("POLLEN_CAP_LEVEL=1\nPOLLEN_CAP_ONESHOT=2\nPOLLEN_CAP_READ_CLOSED=8\n")
-                .append("POLLEN_CAP_NANO_TIMEOUT=16\nPOLLEN_CAP_CLOSE_REMOVES=32\n")
+                .append("POLLEN_CAP_NANO_TIMEOUT=16\nPOLLEN_CAP_CLOSE_REMOVES=32\nPOLLEN_CAP_PRIORITY=64\n")
                 .append("sizeof(pollen_event)=16\noffsetof(pollen_event, token)=0\noffsetof(pollen_event, ready)=8\n")
                 .append("POLLEN_ADDR_SIZE=24\n");
         String[] options = {"SO_KEEPALIVE", "SO_REUSEADDR", "SO_REUSEPORT", "SO_RCVBUF", "SO_SNDBUF", "SO_LINGER",
@@ -55,10 +55,10 @@ class ContractTest {
 
     @Test
     void namesOnOneSideOnlyAreNamed() {
-        String table = matching().replace("POLLEN_READY_ERROR=8\n", "") + "POLLEN_READY_PRIORITY=16\n";
+        String table = matching().replace("POLLEN_READY_ERROR=8\n", "") + "POLLEN_READY_URGENT=32\n";
         String d = Contract.differences(table);
         assertTrue(d.contains("POLLEN_READY_ERROR: not in the library, Java 8"), d);
-        assertTrue(d.contains("POLLEN_READY_PRIORITY: C 16, not in Java"), d);
+        assertTrue(d.contains("POLLEN_READY_URGENT: C 32, not in Java"), d);
         String shifted = matching().replace("sizeof(pollen_event)=16", "sizeof(pollen_event)=24");
         assertEquals("sizeof(pollen_event): C 24, Java 16", Contract.differences(shifted));
     }

@@ -7,7 +7,7 @@ import dev.pollen.channel.core.Readiness;
 final class EpollNative implements PollerBackend {
     static final EpollNative INSTANCE = new EpollNative();
 
-    private static final String[] FLAG_NAMES = {"EPOLLIN", "EPOLLOUT", "EPOLLRDHUP", "EPOLLONESHOT"};
+    private static final String[] FLAG_NAMES = {"EPOLLIN", "EPOLLOUT", "EPOLLRDHUP", "EPOLLONESHOT", "EPOLLPRI"};
 
     private EpollNative() {
     }

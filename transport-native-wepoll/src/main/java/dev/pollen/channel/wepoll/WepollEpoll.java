@@ -18,12 +18,12 @@ import java.util.Map;
  * sockets only (a SOCKET, e.g. from {@code dev.pollen.poller.Poller.descriptor(..)}).
  *
  * <p>Supported events: {@link #EPOLLIN}, {@link #EPOLLRDNORM}, {@link #EPOLLOUT}, {@link #EPOLLWRNORM},
- * {@link #EPOLLRDHUP}, {@link #EPOLLONESHOT}; {@link #EPOLLERR} and {@link #EPOLLHUP} are always reported.
+ * {@link #EPOLLWRBAND}, {@link #EPOLLPRI}, {@link #EPOLLRDBAND} (urgent data, AFD's
+ * {@code RECEIVE_EXPEDITED}), {@link #EPOLLRDHUP}, {@link #EPOLLONESHOT}, and {@link #EPOLLMSG}, which is
+ * accepted and never reported, as in wepoll; {@link #EPOLLERR} and {@link #EPOLLHUP} are always reported.
  * Refused with {@code EINVAL}, never ignored: {@link #EPOLLET}, {@link #EPOLLEXCLUSIVE} and
- * {@link #EPOLLWAKEUP}, which wepoll does not support either, and {@link #EPOLLPRI}, {@link #EPOLLRDBAND},
- * {@link #EPOLLWRBAND} and {@link #EPOLLMSG}: Pollen's AFD poller does not watch out-of-band data (wepoll
- * maps them to {@code AFD_POLL_RECEIVE_EXPEDITED}; {@code EPOLLMSG} never fires in wepoll). A wait
- * reports only the bits asked for, plus the error bits. Not thread-safe.
+ * {@link #EPOLLWAKEUP}, which wepoll does not support either. A wait reports only the bits asked for, plus
+ * the error bits. Not thread-safe.
  *
  * <p>On Linux this runs on the wepoll transport's test build, over epoll.
  */
@@ -49,8 +49,8 @@ public final class WepollEpoll implements AutoCloseable {
     public static final int EPOLL_CTL_MOD = 2;
     public static final int EPOLL_CTL_DEL = 3;
 
-    private static final int SUPPORTED = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM | EPOLLRDHUP | EPOLLONESHOT
-            | EPOLLERR | EPOLLHUP;
+    private static final int SUPPORTED = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND | EPOLLPRI
+            | EPOLLRDBAND | EPOLLMSG | EPOLLRDHUP | EPOLLONESHOT | EPOLLERR | EPOLLHUP;
     private static final String[] NAMES = new String[32];
     private static final int RECORD = 16;
 
@@ -120,8 +120,11 @@ public final class WepollEpoll implements AutoCloseable {
         if ((events & (EPOLLIN | EPOLLRDNORM)) != 0) {
             interest |= Readiness.INTEREST_READ;
         }
-        if ((events & (EPOLLOUT | EPOLLWRNORM)) != 0) {
+        if ((events & (EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND)) != 0) {
             interest |= Readiness.INTEREST_WRITE;
+        }
+        if ((events & (EPOLLPRI | EPOLLRDBAND)) != 0) {
+            interest |= Readiness.INTEREST_PRIORITY;
         }
         if ((events & EPOLLRDHUP) != 0) {
             interest |= Readiness.INTEREST_READ_CLOSED;
@@ -190,7 +193,10 @@ public final class WepollEpoll implements AutoCloseable {
                 events |= EPOLLIN | EPOLLRDNORM;
             }
             if ((bits & Readiness.WRITABLE) != 0) {
-                events |= EPOLLOUT | EPOLLWRNORM;
+                events |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+            }
+            if ((bits & Readiness.PRIORITY) != 0) {
+                events |= EPOLLPRI | EPOLLRDBAND;
             }
             if ((bits & Readiness.READ_CLOSED) != 0) {
                 events |= EPOLLRDHUP;

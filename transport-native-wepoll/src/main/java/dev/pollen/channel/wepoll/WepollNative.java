@@ -7,7 +7,8 @@ import dev.pollen.channel.core.Readiness;
 final class WepollNative implements PollerBackend {
     static final WepollNative INSTANCE = new WepollNative();
 
-    private static final String[] FLAG_NAMES = {"AFD_POLL_RECEIVE", "AFD_POLL_SEND", "AFD_POLL_DISCONNECT", "EPOLLONESHOT"};
+    private static final String[] FLAG_NAMES = {"AFD_POLL_RECEIVE", "AFD_POLL_SEND", "AFD_POLL_DISCONNECT", "EPOLLONESHOT",
+        "AFD_POLL_RECEIVE_EXPEDITED"};
 
     private WepollNative() {
     }

@@ -80,6 +80,18 @@ class WepollEpollTest {
     }
 
     @Test
+    void urgentDataIsPriority() throws IOException {
+        int a = Poller.descriptor(accepted);
+        ep.ctl(WepollEpoll.EPOLL_CTL_ADD, a, WepollEpoll.EPOLLPRI | WepollEpoll.EPOLLRDBAND | WepollEpoll.EPOLLMSG, 5);
+        assertEquals(0, ep.epollWait(0));
+        client.socket().sendUrgentData(0x55);
+        assertEquals(WepollEpoll.EPOLLPRI | WepollEpoll.EPOLLRDBAND, await(5), "EPOLLMSG is never reported");
+        // Ordinary data is not urgent; EPOLLWRBAND is writability, as in wepoll.
+        ep.ctl(WepollEpoll.EPOLL_CTL_MOD, a, WepollEpoll.EPOLLWRBAND, 6);
+        assertEquals(WepollEpoll.EPOLLWRBAND, await(6));
+    }
+
+    @Test
     void oneShotUntilModified() throws IOException {
         int c = Poller.descriptor(client);
         ep.ctl(WepollEpoll.EPOLL_CTL_ADD, c, WepollEpoll.EPOLLOUT | WepollEpoll.EPOLLONESHOT, 1);
@@ -92,8 +104,7 @@ class WepollEpollTest {
     @Test
     void refusalsAreNamed() throws IOException {
         int c = Poller.descriptor(client);
-        for (int unsupported : new int[] {WepollEpoll.EPOLLET, WepollEpoll.EPOLLEXCLUSIVE, WepollEpoll.EPOLLWAKEUP,
-            WepollEpoll.EPOLLPRI, WepollEpoll.EPOLLRDBAND, WepollEpoll.EPOLLWRBAND, WepollEpoll.EPOLLMSG}) {
+        for (int unsupported : new int[] {WepollEpoll.EPOLLET, WepollEpoll.EPOLLEXCLUSIVE, WepollEpoll.EPOLLWAKEUP}) {
             IOException e = assertThrows(IOException.class,
                     () -> ep.ctl(WepollEpoll.EPOLL_CTL_ADD, c, WepollEpoll.EPOLLIN | unsupported, 0));
             assertEquals("epoll_ctl(..) failed: Invalid argument", e.getMessage(), WepollEpoll.eventsToString(unsupported));

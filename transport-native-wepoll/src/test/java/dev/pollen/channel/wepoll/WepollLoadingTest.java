@@ -30,9 +30,10 @@ class WepollLoadingTest {
         assertTrue(Wepoll.isAvailable(), String.valueOf(Wepoll.unavailabilityCause()));
         assertNull(Wepoll.unavailabilityCause());
         assertEquals(LINUX, Wepoll.isEmulated());
-        // Level-triggered, one-shot, read-closed; never edge, never nanosecond waits: on the test build as on Windows.
-        assertEquals(PollerBackend.CAP_LEVEL | PollerBackend.CAP_ONESHOT | PollerBackend.CAP_READ_CLOSED,
-                Wepoll.capabilities());
+        // Level-triggered, one-shot, read-closed, urgent data; never edge, never nanosecond waits: on the test
+        // build as on Windows.
+        assertEquals(PollerBackend.CAP_LEVEL | PollerBackend.CAP_ONESHOT | PollerBackend.CAP_READ_CLOSED
+                | PollerBackend.CAP_PRIORITY, Wepoll.capabilities());
         assertEquals("wepoll", WepollNative.INSTANCE.name());
         assertEquals("AFD_POLL_RECEIVE|AFD_POLL_SEND", WepollNative.INSTANCE.nativeInterestNames(3));
     }
