@@ -207,8 +207,11 @@ public final class DescriptorHandle implements PollenIoHandle {
             handle.cancel();
         }
 
-        /** The watch has ended (cancelled, or the loop shut down): the descriptor may be closed now. */
-        default void unregistered(DescriptorHandle handle) {
+        /**
+         * The watch has ended (cancelled, or the loop shut down): the descriptor may be closed now. An
+         * exception thrown here is logged.
+         */
+        default void unregistered(DescriptorHandle handle) throws Exception {
         }
     }
 }
