@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "netty_jni_util.h"
 #include "pollen_bsd.h"
@@ -87,15 +86,10 @@ static jintArray b_keventConstants(JNIEnv *env, jclass clazz) {
     return array;
 }
 
-static jint b_close(JNIEnv *env, jclass clazz, jint fd) {
-    return close(fd) < 0 && errno != EINTR ? -errno : 0;
-}
-
 static const JNINativeMethod bsd_methods[] = {
     { "kqueue", "()I", (void *) b_kqueue },
     { "kevent", "(IJIJIJ)I", (void *) b_kevent },
     { "keventConstants", "()[I", (void *) b_keventConstants },
-    { "close", "(I)I", (void *) b_close },
     { "setAcceptFilter", "(ILjava/lang/String;Ljava/lang/String;)I", (void *) b_setAcceptFilter },
     { "getAcceptFilter", "(I[Ljava/lang/String;)I", (void *) b_getAcceptFilter },
     { "peerPid", "(I)I", (void *) b_peerPid },

@@ -130,6 +130,8 @@ public final class Poller implements AutoCloseable {
     private final int[] readyBits;
     private final int[] readySerials;
     private int readyCount;
+    /** {@link #modifications} when the ready set was taken: while it holds, no entry needs re-checking. */
+    private int readyModifications;
 
     private long polls;
     private long staleEvents;
@@ -259,6 +261,7 @@ public final class Poller implements AutoCloseable {
                 rc = ctl(PollerBackend.CTL_ADD, fd, flags, serial);
                 if (rc >= 0) {
                     serials[slot] = serial;
+                    modifications++; // a new entry: the last poll's events for this number are stale
                 }
             }
             if (rc < 0) {
@@ -396,6 +399,7 @@ public final class Poller implements AutoCloseable {
             count++;
         }
         readyCount = count;
+        readyModifications = modifications;
         return count;
     }
 
@@ -416,8 +420,7 @@ public final class Poller implements AutoCloseable {
      */
     public int readyEvents(int i) {
         checkReadyIndex(i);
-        int slot = slotOf(readyFds[i]);
-        return slot >= 0 && serials[slot] == readySerials[i] ? readyBits[i] : 0;
+        return stillCurrent(i) ? readyBits[i] : 0;
     }
 
     /**
@@ -426,12 +429,19 @@ public final class Poller implements AutoCloseable {
      */
     public void forEachReady(ReadyConsumer action) {
         for (int i = 0; i < readyCount; i++) {
-            int fd = readyFds[i];
-            int slot = slotOf(fd);
-            if (slot >= 0 && serials[slot] == readySerials[i]) {
-                action.accept(fd, readyBits[i]);
+            if (stillCurrent(i)) {
+                action.accept(readyFds[i], readyBits[i]);
             }
         }
+    }
+
+    /** Whether the i-th ready entry is still in the set, as it was at the poll (looked up only after changes). */
+    private boolean stillCurrent(int i) {
+        if (modifications == readyModifications) {
+            return true;
+        }
+        int slot = slotOf(readyFds[i]);
+        return slot >= 0 && serials[slot] == readySerials[i];
     }
 
     /** Makes the poll in progress return, or the next one if none is; callable from any thread. */

@@ -180,7 +180,7 @@ public final class LinuxDescriptors {
 
     /** close(2). */
     public static void close(int fd) throws IOException {
-        check("close", LinuxNative.close(fd));
+        UnixSockets.close(fd);
     }
 
     /** Receives one inotify event. */

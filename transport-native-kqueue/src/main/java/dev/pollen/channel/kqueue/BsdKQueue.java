@@ -4,6 +4,7 @@ import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeMemory;
 import dev.pollen.channel.core.Readiness;
 import dev.pollen.channel.core.Timeouts;
+import dev.pollen.channel.core.UnixSockets;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -274,10 +275,7 @@ public final class BsdKQueue implements AutoCloseable {
         pending = 0;
         changes.free();
         events.free();
-        int rc = BsdNative.close(kq);
-        if (rc < 0) {
-            throw Errors.newIOException("close", rc);
-        }
+        UnixSockets.close(kq);
     }
 
     @Override

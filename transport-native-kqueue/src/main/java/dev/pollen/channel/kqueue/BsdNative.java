@@ -32,6 +32,4 @@ final class BsdNative {
 
     /** The EVFILT_*, EV_* and NOTE_* values of this OS, in BsdKQueue's order. */
     static native int[] keventConstants();
-
-    static native int close(int fd);
 }

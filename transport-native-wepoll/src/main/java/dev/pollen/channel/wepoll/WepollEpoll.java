@@ -8,6 +8,7 @@ import dev.pollen.channel.core.Readiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -72,8 +73,15 @@ public final class WepollEpoll implements AutoCloseable {
     private final NativeMemory memory;
     /** Each socket's registration, by socket and by the token the poller carries for it. */
     private final Map<Integer, Entry> bySocket = new HashMap<>();
-    private final Map<Long, Entry> byToken = new HashMap<>();
-    private long nextToken;
+    /**
+     * Registrations by slot: a token is (serial << 32 | slot), so a wait finds its entry without a map
+     * lookup or boxing, and an event of a deleted or re-added registration fails the token comparison.
+     */
+    private Entry[] slots = new Entry[16];
+    private int[] freeSlots = new int[16];
+    private int freeCount;
+    private int nextSlot;
+    private int serial;
     private final long[] readyData;
     private final int[] readyEvents;
     private int ready;
@@ -140,28 +148,54 @@ public final class WepollEpoll implements AutoCloseable {
         Entry entry = bySocket.get(sock);
         // The poller carries a token of ours, so that the data word can be anything and a deleted
         // registration's events still queued are recognised and dropped.
-        long token = op == EPOLL_CTL_ADD || entry == null ? ++nextToken : entry.token;
+        boolean fresh = op != EPOLL_CTL_DEL && (op == EPOLL_CTL_ADD || entry == null);
+        boolean reused = fresh && freeCount > 0;
+        int slot = fresh ? (reused ? freeSlots[freeCount - 1] : nextSlot) : entry != null ? entry.slot : 0;
+        long token = fresh ? ((long) (serial + 1) << 32) | slot : entry != null ? entry.token : 0;
         int rc = backend.ctl(handle, backendOp, sock, interest, token);
         if (rc < 0) {
             throw Errors.newIOException("epoll_ctl", rc);
         }
+        if (fresh) { // an ADD that succeeded: the slot is taken
+            serial++;
+            if (reused) {
+                freeCount--;
+            } else {
+                nextSlot++;
+            }
+        }
         if (entry != null) {
-            byToken.remove(entry.token);
             bySocket.remove(sock);
+            if (entry.slot != slot) {
+                release(entry.slot);
+            }
         }
         if (op != EPOLL_CTL_DEL) {
-            Entry e = new Entry(token, events | EPOLLERR | EPOLLHUP, data);
+            Entry e = new Entry(slot, token, events | EPOLLERR | EPOLLHUP, data);
+            if (slot == slots.length) {
+                slots = Arrays.copyOf(slots, slots.length * 2);
+            }
+            slots[slot] = e;
             bySocket.put(sock, e);
-            byToken.put(token, e);
         }
     }
 
+    private void release(int slot) {
+        slots[slot] = null;
+        if (freeCount == freeSlots.length) {
+            freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
+        }
+        freeSlots[freeCount++] = slot;
+    }
+
     private static final class Entry {
+        final int slot;
         final long token;
         final int events;
         final long data;
 
-        Entry(long token, int events, long data) {
+        Entry(int slot, long token, int events, long data) {
+            this.slot = slot;
             this.token = token;
             this.events = events;
             this.data = data;
@@ -183,9 +217,11 @@ public final class WepollEpoll implements AutoCloseable {
         ByteBuffer b = memory.buffer();
         int count = 0;
         for (int i = 0; i < n; i++) {
-            Entry entry = byToken.get(b.getLong(i * RECORD));
-            if (entry == null) {
-                continue; // deleted since the poller queued it
+            long token = b.getLong(i * RECORD);
+            int slot = (int) token;
+            Entry entry = slot >= 0 && slot < slots.length ? slots[slot] : null;
+            if (entry == null || entry.token != token) {
+                continue; // deleted or re-added since the poller queued it
             }
             int bits = b.getInt(i * RECORD + 8);
             int events = 0;
