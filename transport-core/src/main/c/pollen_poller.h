@@ -54,6 +54,11 @@
 #define POLLEN_CAP_CLOSE_REMOVES   0x20
 /* Watches urgent data: POLLEN_INTEREST_PRIORITY is accepted and POLLEN_READY_PRIORITY reported. */
 #define POLLEN_CAP_PRIORITY        0x40
+/*
+ * pollen_poller_send_batch hands many sockets' writes to the kernel in one entry (epoll: an
+ * io_uring submission). Without it, the function answers -ENOSYS and writes are made one by one.
+ */
+#define POLLEN_CAP_SEND_BATCH      0x80
 
 /* One delivered event; 16 bytes, laid out identically on every platform. */
 typedef struct pollen_event {
@@ -66,6 +71,28 @@ typedef struct pollen_event {
 _Static_assert(sizeof(pollen_event) == 16, "pollen_event is 16 bytes");
 _Static_assert(offsetof(pollen_event, token) == 0, "pollen_event.token at offset 0");
 _Static_assert(offsetof(pollen_event, ready) == 8, "pollen_event.ready at offset 8");
+
+/*
+ * One socket's gathering write in a batch; 32 bytes, laid out identically on every platform.
+ * iov points at iovcnt struct iovecs; result receives the bytes written or a negative errno
+ * (-EAGAIN when the socket could take nothing now). Every write is non-blocking and never raises
+ * SIGPIPE, exactly as the plain send path.
+ */
+#define POLLEN_SEND_NOT_MADE INT64_MIN
+
+typedef struct pollen_send {
+    uint64_t iov;
+    int64_t fd;
+    int64_t result;
+    int32_t iovcnt;
+    int32_t reserved;
+} pollen_send;
+
+/* What the Java side writes by offset (SEND_SIZE 32, iov at 0, fd at 8, result at 16, iovcnt at 24). */
+_Static_assert(sizeof(pollen_send) == 32, "pollen_send is 32 bytes");
+_Static_assert(offsetof(pollen_send, fd) == 8, "pollen_send.fd at offset 8");
+_Static_assert(offsetof(pollen_send, result) == 16, "pollen_send.result at offset 16");
+_Static_assert(offsetof(pollen_send, iovcnt) == 24, "pollen_send.iovcnt at offset 24");
 
 typedef struct pollen_poller pollen_poller;
 
@@ -81,6 +108,16 @@ int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest,
  * consumed here and never appears as an event. Timeouts are never rounded down.
  */
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns);
+
+/*
+ * Makes count writes, each to its own socket, with as few kernel entries as the backend allows,
+ * and sets the result of each write it makes. The caller sets every result to POLLEN_SEND_NOT_MADE
+ * first: a write still marked so after the call was not made (nothing of it was written) and is
+ * to be made the plain way. Returns 0 if every write was made, else the negative errno that stopped
+ * the rest (-ENOSYS, and none made, without POLLEN_CAP_SEND_BATCH). A call with count 0 prepares
+ * what batches need (0 if it could). Loop thread only.
+ */
+int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count);
 
 /* Interrupts a wait in progress (or the next one). Safe from any thread. */
 int pollen_poller_wake(pollen_poller *p);

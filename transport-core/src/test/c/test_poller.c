@@ -7,8 +7,12 @@
 #endif
 #include <errno.h>
 #include <pthread.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifndef _WIN32
+#include <sys/uio.h>
+#endif
 
 #include "pollen_poller.h"
 #include "pollen_socket.h"
@@ -446,6 +450,95 @@ static void test_urgent_data_is_priority(void) {
     CHECK_RC(pollen_poller_close(p));
 }
 
+#ifndef _WIN32
+/* Reads exactly len bytes from fd, waiting for them with the poller's own readiness (10 s at most). */
+static void recv_all(pollen_fd fd, char *buf, int len) {
+    pollen_poller *p;
+    pollen_event ev[1];
+    CHECK_RC(pollen_poller_create(&p, 1));
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, fd, POLLEN_INTEREST_READ, 9));
+    int64_t deadline = now_ns() + 10000000000LL;
+    for (int got = 0; got < len;) {
+        CHECK(now_ns() < deadline);
+        int n = pollen_socket_recv(fd, buf + got, len - got);
+        if (n == -EAGAIN || n == -EWOULDBLOCK) {
+            wait_for(p, ev, 1, 100000000);
+            continue;
+        }
+        CHECK(n > 0);
+        got += n;
+    }
+    CHECK_RC(pollen_poller_close(p));
+}
+#endif
+
+static void test_send_batch(void) {
+    pollen_poller *p;
+    pollen_send sends[300];
+    CHECK_RC(pollen_poller_create(&p, 8));
+    for (int i = 0; i < 300; i++) {
+        sends[i].result = POLLEN_SEND_NOT_MADE;
+    }
+    if (!(pollen_poller_capabilities() & POLLEN_CAP_SEND_BATCH)) {
+        CHECK(pollen_poller_send_batch(p, sends, 1) == -ENOSYS);
+        CHECK(sends[0].result == POLLEN_SEND_NOT_MADE);   /* nothing made, nothing set */
+        CHECK_RC(pollen_poller_close(p));
+        return;
+    }
+#ifndef _WIN32
+    pollen_fd a1, b1, a2, b2, a3, b3;
+    tcp_pair(&a1, &b1);
+    tcp_pair(&a2, &b2);
+    tcp_pair(&a3, &b3);
+    /* a3 cannot take more: its send buffer and b3's receive buffer are full. */
+    static char fill[65536];
+    int n;
+    while ((n = pollen_socket_send(a3, fill, (int) sizeof(fill))) > 0) {
+    }
+    CHECK(n == -EAGAIN || n == -EWOULDBLOCK);
+    CHECK_RC(pollen_socket_shutdown(a2, 0, 1));
+    struct iovec hello[2] = { { "hello ", 6 }, { "world", 5 } };
+    struct iovec x = { "x", 1 };
+    pollen_send batch[4] = {
+        { .iov = (uint64_t) (uintptr_t) hello, .fd = a1, .iovcnt = 2, .result = POLLEN_SEND_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &x, .fd = a2, .iovcnt = 1, .result = POLLEN_SEND_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &x, .fd = a3, .iovcnt = 1, .result = POLLEN_SEND_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &x, .fd = -1, .iovcnt = 1, .result = POLLEN_SEND_NOT_MADE },
+    };
+    CHECK_RC(pollen_poller_send_batch(p, batch, 4));
+    CHECK(batch[0].result == 11);             /* both iovecs, in order */
+    CHECK(batch[1].result == -EPIPE);         /* output shut down: the error, no SIGPIPE */
+    CHECK(batch[2].result == -EAGAIN);        /* full: refused at once, never waited for */
+    CHECK(batch[3].result == -EBADF);
+    char got[300];
+    recv_all(b1, got, 11);
+    CHECK(memcmp(got, "hello world", 11) == 0);
+    /* More writes than the ring has entries: made in several entries, in order. */
+    char bytes[300];
+    struct iovec one[300];
+    for (int i = 0; i < 300; i++) {
+        bytes[i] = (char) i;
+        one[i].iov_base = &bytes[i];
+        one[i].iov_len = 1;
+        sends[i] = (pollen_send) { .iov = (uint64_t) (uintptr_t) &one[i], .fd = a1, .iovcnt = 1,
+                                   .result = POLLEN_SEND_NOT_MADE };
+    }
+    CHECK_RC(pollen_poller_send_batch(p, sends, 300));
+    for (int i = 0; i < 300; i++) {
+        CHECK(sends[i].result == 1);
+    }
+    recv_all(b1, got, 300);
+    CHECK(memcmp(got, bytes, 300) == 0);
+    CHECK(pollen_poller_send_batch(p, sends, 0) == 0);
+    CHECK(pollen_poller_send_batch(p, sends, -1) == -EINVAL);
+    pollen_fd all[] = { a1, b1, a2, b2, a3, b3 };
+    for (int i = 0; i < 6; i++) {
+        CHECK_RC(pollen_socket_close(all[i]));
+    }
+#endif
+    CHECK_RC(pollen_poller_close(p));
+}
+
 int main(void) {
     printf("poller contract, backend %s, capabilities 0x%x\n", pollen_poller_name(), pollen_poller_capabilities());
     CHECK(pollen_poller_capabilities() & POLLEN_CAP_LEVEL);
@@ -463,5 +556,6 @@ int main(void) {
     RUN(test_oneshot_rearms_on_mod);
     RUN(test_close_removes);
     RUN(test_urgent_data_is_priority);
+    RUN(test_send_batch);
     return 0;
 }

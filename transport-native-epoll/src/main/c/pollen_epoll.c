@@ -21,6 +21,7 @@
 #include "pollen_poller.h"
 #include "pollen_epoll.h"
 #include "pollen_errno.h"
+#include "pollen_uring.h"
 
 #ifndef POLLEN_EPOLL_NAME
 #define POLLEN_EPOLL_NAME "epoll"
@@ -31,12 +32,15 @@
 
 /* The eventfd's registration; callers' tokens never take this value. */
 #define WAKE_TOKEN UINT64_MAX
+/* Writes one io_uring_enter takes at most; a bigger batch enters once per this many. */
+#define URING_ENTRIES 256
 
 struct pollen_poller {
     int epfd;
     int wakefd;
     int capacity;
     struct epoll_event *events;
+    pollen_uring *uring; /* made by the first batch of writes */
 };
 
 /* -1 unknown, 0 absent, 1 present: epoll_pwait2 arrived in Linux 5.11. */
@@ -195,6 +199,19 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
     return out;
 }
 
+int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count) {
+    if (!(POLLEN_EPOLL_CAPS & POLLEN_CAP_SEND_BATCH) || count < 0) {
+        return count < 0 ? -EINVAL : -ENOSYS;
+    }
+    if (p->uring == NULL) {
+        int rc = pollen_uring_probe();
+        if (rc < 0 || (rc = pollen_uring_create(&p->uring, URING_ENTRIES)) < 0) {
+            return rc;
+        }
+    }
+    return pollen_uring_send_batch(p->uring, sends, count);
+}
+
 int pollen_poller_wake(pollen_poller *p) {
     uint64_t one = 1;
     ssize_t n;
@@ -216,6 +233,7 @@ int pollen_poller_close(pollen_poller *p) {
     if (p->epfd >= 0 && close(p->epfd) < 0) {
         rc = neg_errno();
     }
+    pollen_uring_close(p->uring);
     free(p->events);
     free(p);
     return rc;
@@ -238,6 +256,9 @@ uint32_t pollen_poller_capabilities(void) {
         caps |= POLLEN_CAP_NANO_TIMEOUT;
     }
 #endif
+    if (pollen_uring_probe() == 0) {
+        caps |= POLLEN_CAP_SEND_BATCH;
+    }
     return caps & POLLEN_EPOLL_CAPS;
 }
 

@@ -7,6 +7,7 @@
 #include "netty_jni_util.h"
 #include "pollen_jni.h"
 #include "pollen_linux.h"
+#include "pollen_uring.h"
 
 static jlong l_pipe(JNIEnv *env, jclass clazz) {
     int fds[2];
@@ -119,7 +120,12 @@ static jintArray l_constants(JNIEnv *env, jclass clazz) {
     return array;
 }
 
+static jint l_ioUringProbe(JNIEnv *env, jclass clazz) {
+    return pollen_uring_probe();
+}
+
 static const JNINativeMethod linux_methods[] = {
+    { "ioUringProbe", "()I", (void *) l_ioUringProbe },
     { "epollCreate", "()I", (void *) l_epollCreate },
     { "epollCtl", "(IIIIJ)I", (void *) l_epollCtl },
     { "epollWait", "(IJIJ)I", (void *) l_epollWait },

@@ -462,6 +462,14 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
     return out;
 }
 
+/* No POLLEN_CAP_SEND_BATCH here: kevent has no way to write, so writes are made one by one. */
+int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count) {
+    (void) p;
+    (void) sends;
+    (void) count;
+    return -ENOSYS;
+}
+
 int pollen_poller_wake(pollen_poller *p) {
     struct kevent ev;
     EV_SET(&ev, WAKE_IDENT, EVFILT_USER, 0, NOTE_TRIGGER, 0, to_udata(WAKE_UDATA));

@@ -214,6 +214,14 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
     }
 }
 
+/* No POLLEN_CAP_SEND_BATCH here: the AFD driver only polls, so writes are made one by one. */
+int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count) {
+    (void) p;
+    (void) sends;
+    (void) count;
+    return -ENOSYS;
+}
+
 int pollen_poller_wake(pollen_poller *p) {
     /* One unconsumed wake-up packet is enough: skip redundant posts. */
     if (InterlockedCompareExchange(&p->wake_posted, 1, 0) != 0) {

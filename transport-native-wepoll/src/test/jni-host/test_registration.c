@@ -46,6 +46,7 @@ static const expected_native expected[] = {
     { POLLER_CLASS, "pollerCreate", "(I)J" },
     { POLLER_CLASS, "pollerCtl", "(JIIIJ)I" },
     { POLLER_CLASS, "pollerWait", "(JJIJ)I" },
+    { POLLER_CLASS, "pollerSendBatch", "(JJI)I" },
     { POLLER_CLASS, "pollerWake", "(J)I" },
     { POLLER_CLASS, "pollerClose", "(J)I" },
     { POLLER_CLASS, "pollerCapabilities", "()I" },
@@ -156,7 +157,7 @@ void area_registration(void) {
     check("natives are registered only on NativeSocket, WepollNative and NativeDatagram", stray == 0,
           "%d registrations on other classes", stray);
     check_eq("NativeSocket: 29 natives registered", count_class(SOCKET_CLASS), 29);
-    check_eq("WepollNative: 6 natives registered", count_class(POLLER_CLASS), 6);
+    check_eq("WepollNative: 7 natives registered", count_class(POLLER_CLASS), 7);
     check_eq("NativeDatagram: 13 natives registered", count_class(DGRAM_CLASS), 13);
 
     /* Each expected native exactly once, with exactly its signature. */

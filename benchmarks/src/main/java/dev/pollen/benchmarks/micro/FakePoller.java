@@ -106,6 +106,11 @@ final class FakePoller implements PollerBackend {
     }
 
     @Override
+    public int sendBatch(long poller, long sendsAddress, int count) {
+        return -38; // ENOSYS: no CAP_SEND_BATCH
+    }
+
+    @Override
     public int wake(long poller) {
         return 0;
     }

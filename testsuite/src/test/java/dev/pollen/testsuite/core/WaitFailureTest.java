@@ -71,6 +71,11 @@ class WaitFailureTest {
         }
 
         @Override
+        public int sendBatch(long poller, long sendsAddress, int count) {
+            return real.sendBatch(poller, sendsAddress, count);
+        }
+
+        @Override
         public int wake(long poller) {
             return real.wake(poller);
         }

@@ -336,6 +336,22 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
         return socket.isInputShutdown() && (inputClosedSeenErrorOnRead || !isAllowHalfClosure(config));
     }
 
+    /**
+     * Adds this channel's flushed data to the loop's batch of writes (see
+     * {@link PollenIoHandler#sendHeldFlushes}); stream channels do, others write the plain way.
+     */
+    void addToSendBatch(SendBatch batch) throws Exception {
+    }
+
+    /** Takes this channel's result from a batch just made; {@link #doWrite} accounts for it first. */
+    void takeSendResult(SendBatch batch) {
+    }
+
+    /** Whether a batch wrote for this channel and {@link #doWrite} has not yet accounted for it. */
+    boolean hasSendResult() {
+        return false;
+    }
+
     /** The part of {@link io.netty.channel.Channel.Unsafe} every Pollen channel shares; also its IoHandle. */
     protected abstract class AbstractPollenUnsafe extends AbstractUnsafe implements PollenIoHandle {
         protected boolean readPending;
@@ -514,10 +530,26 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
         final void releaseHeldFlush() {
             if (flushHeld) {
                 flushHeld = false;
-                if (!isInterested(Readiness.INTEREST_WRITE)) {
+                // A batch's result is accounted for even with WRITE interest set (never left stale).
+                if (!isInterested(Readiness.INTEREST_WRITE) || hasSendResult()) {
                     super.flush0();
                 }
             }
+        }
+
+        /** Offers the held flush to the loop's batch of writes, if it is still to be made the plain way. */
+        final void addToSendBatch(SendBatch batch) {
+            if (flushHeld && !isInterested(Readiness.INTEREST_WRITE) && isActive()) {
+                try {
+                    AbstractPollenChannel.this.addToSendBatch(batch);
+                } catch (Exception e) {
+                    // Not batched: flush0 meets the same message and reports it.
+                }
+            }
+        }
+
+        final void takeSendResult(SendBatch batch) {
+            AbstractPollenChannel.this.takeSendResult(batch);
         }
 
         @Override

@@ -38,6 +38,10 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     private final Runnable flushTask = () -> ((AbstractPollenUnsafe) unsafe()).writeReady();
     private WritableByteChannel byteChannel;
     private boolean sendFileSupported = true;
+    /** This channel's write in the loop's batch being made, or -1. */
+    private int batchIndex = -1;
+    /** What the loop's last batch wrote for this channel, until doWrite accounts for it; NOT_MADE if none. */
+    private long sentInBatch = SendBatch.NOT_MADE;
     /** {@link PollenChannelOption#WRITE_BATCHING}, kept here for the flush path. */
     volatile boolean writeBatching = true;
 
@@ -78,9 +82,35 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     }
 
     @Override
+    void addToSendBatch(SendBatch batch) throws Exception {
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (in != null && in.current() instanceof ByteBuf && !socket.isOutputShutdown()) {
+            batchIndex = batch.add(socket.intValue(), in);
+        }
+    }
+
+    @Override
+    void takeSendResult(SendBatch batch) {
+        if (batchIndex >= 0) {
+            sentInBatch = batch.result(batchIndex);
+            batchIndex = -1;
+        }
+    }
+
+    @Override
+    boolean hasSendResult() {
+        return sentInBatch != SendBatch.NOT_MADE;
+    }
+
+    @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         int spin = config().getWriteSpinCount();
-        do {
+        if (sentInBatch != SendBatch.NOT_MADE) {
+            long sent = sentInBatch;
+            sentInBatch = SendBatch.NOT_MADE;
+            spin -= batchedWriteDone(in, sent);
+        }
+        while (spin > 0) {
             int size = in.size();
             if (size > 1 && in.current() instanceof ByteBuf) {
                 spin -= writeGathering(in);
@@ -90,7 +120,7 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
             } else {
                 spin -= writeSingle(in);
             }
-        } while (spin > 0);
+        }
         if (spin == 0) {
             // Spin count used up with data left: yield to other channels, flush again soon.
             clearInterest(Readiness.INTEREST_WRITE);
@@ -98,6 +128,18 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
         } else {
             setInterest(Readiness.INTEREST_WRITE);
         }
+    }
+
+    /** Accounts for the gathering write a batch made for this channel, as {@link #writeGathering} would. */
+    private int batchedWriteDone(ChannelOutboundBuffer in, long sent) throws IOException {
+        if (sent > 0) {
+            in.removeBytes(sent);
+            return 1;
+        }
+        if (sent == 0 || Errors.isWouldBlock((int) sent)) {
+            return SNDBUF_FULL;
+        }
+        throw Errors.newIOException("sendmsg", (int) sent, true);
     }
 
     private int writeSingle(ChannelOutboundBuffer in) throws Exception {

@@ -35,9 +35,14 @@ final class Contract {
         put("POLLEN_CAP_NANO_TIMEOUT", PollerBackend.CAP_NANO_TIMEOUT);
         put("POLLEN_CAP_CLOSE_REMOVES", PollerBackend.CAP_CLOSE_REMOVES);
         put("POLLEN_CAP_PRIORITY", PollerBackend.CAP_PRIORITY);
+        put("POLLEN_CAP_SEND_BATCH", PollerBackend.CAP_SEND_BATCH);
         put("sizeof(pollen_event)", PollenIoHandler.EVENT_SIZE);
         put("offsetof(pollen_event, token)", PollenIoHandler.EVENT_TOKEN);
         put("offsetof(pollen_event, ready)", PollenIoHandler.EVENT_READY);
+        put("sizeof(pollen_send)", SendBatch.SEND_SIZE);
+        put("offsetof(pollen_send, fd)", SendBatch.SEND_FD);
+        put("offsetof(pollen_send, result)", SendBatch.SEND_RESULT);
+        put("offsetof(pollen_send, iovcnt)", SendBatch.SEND_IOVCNT);
         put("POLLEN_ADDR_SIZE", PollenSocket.ADDR_SIZE);
         put("POLLEN_SO_KEEPALIVE", PollenSocket.SO_KEEPALIVE);
         put("POLLEN_SO_REUSEADDR", PollenSocket.SO_REUSEADDR);

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A native array of {@code struct iovec} filled from the flushed messages of a
- * {@link io.netty.channel.ChannelOutboundBuffer}, for one gathering write. One per event loop.
+ * {@link io.netty.channel.ChannelOutboundBuffer}, for one gathering write: the loop's own (one per
+ * event loop), or a {@link SendBatch}'s, which holds one segment per write of the batch.
  */
 public final class IovArray implements MessageProcessor {
     private static final int ADDRESS_SIZE = NativeMemory.ADDRESS_SIZE;
@@ -20,19 +21,36 @@ public final class IovArray implements MessageProcessor {
     private final NativeMemory block;
     private final ByteBuffer memory;
     private final long address;
+    private final int capacity;
+    /** The first entry of the segment being filled; count and size are the segment's. */
+    private int base;
     private int count;
     private long size;
 
     IovArray() {
-        block = NativeMemory.allocate(IOV_MAX * IOV_SIZE);
+        this(IOV_MAX);
+    }
+
+    /** An array of {@code capacity} entries, filled in segments of at most IOV_MAX (see {@link #nextSegment}). */
+    IovArray(int capacity) {
+        this.capacity = capacity;
+        block = NativeMemory.allocate(capacity * IOV_SIZE);
         memory = block.buffer();
         address = block.address();
     }
 
     IovArray clear() {
+        base = 0;
         count = 0;
         size = 0;
         return this;
+    }
+
+    /** Keeps the entries added so far and starts an empty segment after them. */
+    void nextSegment() {
+        base += count;
+        count = 0;
+        size = 0;
     }
 
     /** Adds a buffer's readable bytes; false if it did not fit (the array is then full). */
@@ -49,7 +67,7 @@ public final class IovArray implements MessageProcessor {
             ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), len);
             return nio.isDirect() && add(NativeMemory.address(nio) + nio.position(), len);
         }
-        if (count + n > IOV_MAX) {
+        if (count + n > IOV_MAX || base + count + n > capacity) {
             return false;
         }
         for (ByteBuffer nio : buf.nioBuffers(buf.readerIndex(), len)) {
@@ -63,10 +81,10 @@ public final class IovArray implements MessageProcessor {
     }
 
     private boolean add(long addr, int len) {
-        if (count == IOV_MAX || (count > 0 && size + len > MAX_BYTES)) {
+        if (count == IOV_MAX || base + count == capacity || (count > 0 && size + len > MAX_BYTES)) {
             return false;
         }
-        int off = count * IOV_SIZE;
+        int off = (base + count) * IOV_SIZE;
         if (ADDRESS_SIZE == 8) {
             memory.putLong(off, addr);
             memory.putLong(off + 8, len);
@@ -92,8 +110,9 @@ public final class IovArray implements MessageProcessor {
         return size;
     }
 
+    /** The address of the segment's first entry. */
     public long memoryAddress() {
-        return address;
+        return address + (long) base * IOV_SIZE;
     }
 
     void release() {

@@ -29,8 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * (slot, serial) tokens so that events for a cancelled or reused registration are dropped,
  * cross-thread wake-ups that skip redundant writes, interest changes collected during an iteration
  * and handed to the poller once, just before the next wait, the writes flushed while a batch's
- * reads are handled sent together at its end, active I/O time reported to Netty, and cheap
- * counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
+ * reads are handled sent together at its end (in one kernel entry where the backend can:
+ * {@link PollerBackend#CAP_SEND_BATCH}), active I/O time reported to Netty, and cheap counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
  */
 public abstract class PollenIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PollenIoHandler.class);
@@ -54,6 +54,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private final boolean closeRemoves;
     private final ThreadAwareExecutor executor;
     private final long poller;
+    /** Held writes go to the kernel in one batch (CAP_SEND_BATCH); cleared if the backend fails one. */
+    private boolean sendBatching;
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     private final AtomicInteger wakersInFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -82,6 +84,7 @@ public abstract class PollenIoHandler implements IoHandler {
     private int heldCount;
 
     private IovArray iovArray;
+    private SendBatch sendBatch;
     private DatagramPacketArray datagramReads;
     private DatagramPacketArray datagramWrites;
     private NativeMemory scratch;
@@ -94,6 +97,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private long eventsDelivered;
     private long staleEvents;
     private long ctlCalls;
+    private long sendBatches;
+    private long batchedSends;
     private final LongAdder wakeupsWritten = new LongAdder();
 
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy) {
@@ -108,7 +113,9 @@ public abstract class PollenIoHandler implements IoHandler {
                               int maxEvents) {
         checkMaxEvents(maxEvents);
         this.backend = backend;
-        this.closeRemoves = (backend.capabilities() & PollerBackend.CAP_CLOSE_REMOVES) != 0;
+        int caps = backend.capabilities();
+        this.closeRemoves = (caps & PollerBackend.CAP_CLOSE_REMOVES) != 0;
+        this.sendBatching = (caps & PollerBackend.CAP_SEND_BATCH) != 0;
         this.executor = executor;
         this.selectStrategy = selectStrategy;
         this.capacity = maxEvents == 0 ? INITIAL_EVENTS : maxEvents;
@@ -119,6 +126,15 @@ public abstract class PollenIoHandler implements IoHandler {
             throw new IllegalStateException(Errors.newIOException(backend.name() + "_create", (int) p));
         }
         this.poller = p;
+        if (sendBatching) {
+            // An empty batch makes what batches need (epoll: its io_uring) now, not in the first busy batch.
+            int rc = backend.sendBatch(p, 0, 0);
+            if (rc < 0) {
+                sendBatching = false;
+                logger.debug("Batched writes unavailable; writing one by one",
+                        Errors.newIOException(backend.name() + "_send_batch", rc));
+            }
+        }
     }
 
     /** How a transport makes its handler; see {@link #factory}. */
@@ -338,6 +354,10 @@ public abstract class PollenIoHandler implements IoHandler {
     }
 
     private void releaseHeldFlushes() {
+        if (sendBatching && heldCount > 1) {
+            sendHeldFlushes();
+        }
+        // Each channel accounts for what the batch wrote, then writes what is left the plain way.
         for (int i = 0; i < heldCount; i++) {
             AbstractPollenChannel.AbstractPollenUnsafe unsafe = heldFlushes[i];
             heldFlushes[i] = null;
@@ -348,6 +368,39 @@ public abstract class PollenIoHandler implements IoHandler {
             }
         }
         heldCount = 0;
+    }
+
+    /**
+     * Makes the held writes in one kernel entry: every channel's flushed buffers are described
+     * first, the batch is made, and each channel is given its result before any of them goes on
+     * (no handler runs in between, so none can write, close or deregister a channel whose write
+     * is in the batch).
+     */
+    private void sendHeldFlushes() {
+        SendBatch batch = sendBatch;
+        if (batch == null) {
+            batch = sendBatch = new SendBatch();
+        }
+        batch.clear();
+        for (int i = 0; i < heldCount; i++) {
+            heldFlushes[i].addToSendBatch(batch);
+        }
+        int count = batch.count();
+        if (count == 0) {
+            return;
+        }
+        int rc = backend.sendBatch(poller, batch.address(), count);
+        sendBatches++;
+        batchedSends += count;
+        for (int i = 0; i < heldCount; i++) {
+            heldFlushes[i].takeSendResult(batch);
+        }
+        if (rc < 0) {
+            // The writes not made are made the plain way below, and every later batch too.
+            sendBatching = false;
+            logger.warn("Batched writes failed; this loop writes one by one from now on",
+                    Errors.newIOException(backend.name() + "_send_batch", rc));
+        }
     }
 
     private void grow() {
@@ -454,6 +507,9 @@ public abstract class PollenIoHandler implements IoHandler {
             eventMemory.free();
             if (iovArray != null) {
                 iovArray.release();
+            }
+            if (sendBatch != null) {
+                sendBatch.release();
             }
             if (datagramReads != null) {
                 datagramReads.release();
@@ -631,6 +687,21 @@ public abstract class PollenIoHandler implements IoHandler {
         return ctlCalls;
     }
 
+    /** Batches of writes made in one kernel entry each ({@link PollerBackend#CAP_SEND_BATCH}). */
+    public final long sendBatchCount() {
+        return sendBatches;
+    }
+
+    /** Writes made in those batches. */
+    public final long batchedSendCount() {
+        return batchedSends;
+    }
+
+    /** Whether held writes go to the kernel in batches: the backend can, and none has failed. */
+    public final boolean isSendBatching() {
+        return sendBatching;
+    }
+
     public final long wakeupCount() {
         return wakeupsWritten.sum();
     }
@@ -663,6 +734,7 @@ public abstract class PollenIoHandler implements IoHandler {
         return getClass().getSimpleName() + "{registrations=" + registrations + ", waits=" + waits
                 + (failedWaits != 0 ? ", failedWaits=" + failedWaits : "")
                 + ", events=" + eventsDelivered + ", staleEvents=" + staleEvents + ", ctls=" + ctlCalls
+                + (sendBatching || sendBatches != 0 ? ", sendBatches=" + sendBatches + ", batchedSends=" + batchedSends : "")
                 + ", wakeups=" + wakeupsWritten.sum() + ", eventCapacity=" + capacity + '}';
     }
 

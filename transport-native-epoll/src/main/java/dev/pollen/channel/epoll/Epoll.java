@@ -1,5 +1,6 @@
 package dev.pollen.channel.epoll;
 
+import dev.pollen.channel.core.Errors;
 import dev.pollen.channel.core.NativeLibrary;
 import dev.pollen.channel.core.PollerBackend;
 
@@ -25,6 +26,14 @@ public final class Epoll {
         }
         UNAVAILABILITY_CAUSE = cause;
     }
+
+    /**
+     * How a loop's held writes (the writes flushed while it handles a batch of ready events) reach
+     * the kernel: {@code auto} (the default) in one io_uring submission per batch where this kernel
+     * and process allow io_uring, else one system call per channel; {@code true} requires io_uring
+     * (making a loop fails otherwise); {@code false} never uses it. Read when a loop is made.
+     */
+    public static final String IO_URING_PROPERTY = "pollen.epoll.ioUring";
 
     private Epoll() {
     }
@@ -64,6 +73,45 @@ public final class Epoll {
             return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    /**
+     * True if loops made now batch their held writes through io_uring: the kernel and process allow
+     * it (see {@link #ioUringUnavailabilityCause()}) and {@link #IO_URING_PROPERTY} is not {@code false}.
+     */
+    public static boolean isIoUringUsed() {
+        return (capabilities() & PollerBackend.CAP_SEND_BATCH) != 0;
+    }
+
+    /**
+     * Why io_uring cannot be used here (for example {@code io_uring_setup(..) failed: Operation not
+     * permitted} where {@code kernel.io_uring_disabled} forbids it, or a seccomp filter answers ENOSYS),
+     * or null if it can.
+     */
+    public static Throwable ioUringUnavailabilityCause() {
+        ensureAvailability();
+        int rc = LinuxNative.ioUringProbe();
+        return rc == 0 ? null : Errors.newIOException("io_uring_setup", rc);
+    }
+
+    /** {@link #IO_URING_PROPERTY}'s value: "auto", "true" or "false". */
+    static String ioUringMode() {
+        String mode = System.getProperty(IO_URING_PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("auto") && !mode.equals("true") && !mode.equals("false")) {
+            throw new IllegalArgumentException("-D" + IO_URING_PROPERTY + "=" + mode + " (expected: auto, true or false)");
+        }
+        return mode;
+    }
+
+    /** Checks {@link #IO_URING_PROPERTY} before loops are made: {@code true} where io_uring cannot be used throws. */
+    static void checkIoUringMode() {
+        if (ioUringMode().equals("true")) {
+            Throwable cause = ioUringUnavailabilityCause();
+            if (cause != null) {
+                throw new IllegalStateException("-D" + IO_URING_PROPERTY + "=true, but io_uring cannot be used here: "
+                        + cause.getMessage(), cause);
+            }
         }
     }
 

@@ -9,7 +9,9 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
 
 /**
  * The epoll {@link io.netty.channel.IoHandler}: level-triggered, woken through an eventfd, with
- * nanosecond timeouts where the kernel has epoll_pwait2. Use it through {@link #newFactory()}:
+ * nanosecond timeouts where the kernel has epoll_pwait2, and the writes held during a batch of
+ * ready events made in one io_uring submission where the kernel allows it (see
+ * {@link Epoll#IO_URING_PROPERTY}). Use it through {@link #newFactory()}:
  * {@code new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory())}.
  */
 public final class EpollIoHandler extends PollenIoHandler {
@@ -37,6 +39,7 @@ public final class EpollIoHandler extends PollenIoHandler {
      */
     public static IoHandlerFactory newFactory(int maxEvents, SelectStrategyFactory strategyFactory) {
         Epoll.ensureAvailability();
+        Epoll.checkIoUringMode();
         return factory(maxEvents, strategyFactory, EpollIoHandler::new);
     }
 }

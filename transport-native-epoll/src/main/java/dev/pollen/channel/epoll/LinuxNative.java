@@ -14,6 +14,9 @@ final class LinuxNative {
 
     static native int close(int fd);
 
+    /** 0 if this process may make an io_uring that sends, else the negative errno that stops it. */
+    static native int ioUringProbe();
+
     // dev.pollen.poller.linux: raw epoll (16-byte records, data at 0, events at 8) and Linux descriptors.
 
     static native int epollCreate();

@@ -19,6 +19,8 @@ final class WepollNative implements PollerBackend {
 
     static native int pollerWait(long poller, long events, int max, long timeoutNanos);
 
+    static native int pollerSendBatch(long poller, long sends, int count);
+
     static native int pollerWake(long poller);
 
     static native int pollerClose(long poller);
@@ -48,6 +50,11 @@ final class WepollNative implements PollerBackend {
     @Override
     public int wait(long poller, long eventsAddress, int max, long timeoutNanos) {
         return pollerWait(poller, eventsAddress, max, timeoutNanos);
+    }
+
+    @Override
+    public int sendBatch(long poller, long sendsAddress, int count) {
+        return pollerSendBatch(poller, sendsAddress, count);
     }
 
     @Override

@@ -1,0 +1,231 @@
+package dev.pollen.testsuite.core;
+
+import dev.pollen.channel.PollenChannelOption;
+import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.channel.core.PollerBackend;
+import dev.pollen.testsuite.PollenTransports;
+import dev.pollen.testsupport.TransportTestSupport;
+import dev.pollen.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static dev.pollen.testsupport.TransportTestSupport.ANY_LOOPBACK_PORT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Held writes made in one kernel entry (PollerBackend.CAP_SEND_BATCH: epoll through io_uring,
+ * unless -Dpollen.epoll.ioUring=false): many channels' flushes of one batch arrive whole and in
+ * order, a write the socket cannot take waits for writability, and a loop batches exactly when its
+ * backend can. On backends without the capability the same traffic goes one write at a time.
+ */
+class SendBatchTest {
+    private static final Transport T = PollenTransports.transport();
+    private static final int CLIENTS = 16;
+    private static EventLoopGroup serverGroup;
+    private static EventLoopGroup clientGroup;
+
+    @BeforeAll
+    static void setUp() {
+        serverGroup = TransportTestSupport.newGroup(T, 1);
+        clientGroup = TransportTestSupport.newGroup(T, 1);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        TransportTestSupport.shutdown(clientGroup);
+        TransportTestSupport.shutdown(serverGroup);
+    }
+
+    private static PollenIoHandler handlerOf(EventLoopGroup group) throws Exception {
+        return group.next().submit(PollenIoHandler::current).get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Whether this run's loops should batch: the backend can, and the property does not forbid it. */
+    private static boolean batchingExpected(PollenIoHandler handler) {
+        boolean can = (handler.backend().capabilities() & PollerBackend.CAP_SEND_BATCH) != 0;
+        return can && !"false".equals(System.getProperty("pollen.epoll.ioUring"));
+    }
+
+    @Test
+    void manyChannelsFlushingInOneBatchGetEveryByteInOrder() throws Exception {
+        PollenIoHandler handler = handlerOf(serverGroup);
+        long batchesBefore = serverGroup.next().submit(handler::sendBatchCount).get();
+        // Echo server: each read is written back and flushed in channelReadComplete (held).
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childOption(PollenChannelOption.WRITE_BATCHING, true)
+                .childHandler(new Echo()).bind(ANY_LOOPBACK_PORT).sync().channel();
+        int rounds = 200;
+        int size = 300;
+        List<Channel> clients = new ArrayList<>();
+        List<Collector> collectors = new ArrayList<>();
+        List<byte[]> sent = new ArrayList<>();
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                Collector c = new Collector(rounds * size);
+                collectors.add(c);
+                clients.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .handler(c).connect(server.localAddress()).sync().channel());
+                byte[] data = new byte[rounds * size];
+                ThreadLocalRandom.current().nextBytes(data);
+                sent.add(data);
+            }
+            // Every client writes its next message in the same loop task, so the server finds many
+            // channels readable in one wait and their echoes are held and made together.
+            for (int r = 0; r < rounds; r++) {
+                int off = r * size;
+                clientGroup.next().submit(() -> {
+                    for (int i = 0; i < CLIENTS; i++) {
+                        clients.get(i).writeAndFlush(Unpooled.wrappedBuffer(sent.get(i), off, size));
+                    }
+                }).sync();
+            }
+            for (int i = 0; i < CLIENTS; i++) {
+                assertArrayEquals(sent.get(i), collectors.get(i).done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS),
+                        "client " + i);
+            }
+            long batches = serverGroup.next().submit(handler::sendBatchCount).get() - batchesBefore;
+            long batched = serverGroup.next().submit(handler::batchedSendCount).get();
+            if (batchingExpected(handler)) {
+                assertTrue(handler.isSendBatching());
+                assertTrue(batches > 0, "no batch was made: " + handler);
+                assertTrue(batched >= 2 * batches, "batches of fewer than two writes: " + handler);
+            } else {
+                assertEquals(0, batches, "batches made by " + handler);
+            }
+        } finally {
+            for (Channel c : clients) {
+                c.close().sync();
+            }
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aBatchedWriteTheSocketCannotTakeWaitsForWritability() throws Exception {
+        int replies = 64;
+        int replySize = 8 * 1024; // held: below the 16 KiB from which a flush is written at once
+        byte[] reply = new byte[replySize];
+        ThreadLocalRandom.current().nextBytes(reply);
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childOption(PollenChannelOption.WRITE_BATCHING, true)
+                .childOption(ChannelOption.SO_SNDBUF, 16 * 1024)
+                .childHandler(new Replier(reply)).bind(ANY_LOOPBACK_PORT).sync().channel();
+        List<Channel> clients = new ArrayList<>();
+        List<Collector> collectors = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Collector c = new Collector(replies * replySize);
+                collectors.add(c);
+                clients.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .option(ChannelOption.AUTO_READ, false)
+                        .option(ChannelOption.SO_RCVBUF, 16 * 1024)
+                        .handler(c).connect(server.localAddress()).sync().channel());
+            }
+            // The clients do not read: the server's sockets fill, and its held writes meet full buffers.
+            for (int r = 0; r < replies; r++) {
+                clientGroup.next().submit(() -> {
+                    for (Channel c : clients) {
+                        c.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+                    }
+                }).sync();
+            }
+            for (Channel c : clients) {
+                c.config().setAutoRead(true);
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                byte[] got = collectors.get(i).done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+                for (int r = 0; r < replies; r++) {
+                    byte[] part = new byte[replySize];
+                    System.arraycopy(got, r * replySize, part, 0, replySize);
+                    assertArrayEquals(reply, part, "client " + i + ", reply " + r);
+                }
+            }
+        } finally {
+            for (Channel c : clients) {
+                c.close().sync();
+            }
+            server.close().sync();
+        }
+    }
+
+    /** Writes each read back, flushing once per read batch (the flush is held). */
+    @ChannelHandler.Sharable
+    private static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
+    /** Answers each byte read with one reply, flushed at once (held while below 16 KiB pending). */
+    @ChannelHandler.Sharable
+    private static final class Replier extends ChannelInboundHandlerAdapter {
+        private final byte[] reply;
+
+        Replier(byte[] reply) {
+            this.reply = reply;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            int n = ((ByteBuf) msg).readableBytes();
+            ReferenceCountUtil.release(msg);
+            for (int i = 0; i < n; i++) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(reply));
+            }
+        }
+    }
+
+    /** Collects {@code expected} bytes. */
+    private static final class Collector extends ChannelInboundHandlerAdapter {
+        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+        private final byte[] bytes;
+        private int received;
+
+        Collector(int expected) {
+            bytes = new byte[expected];
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            int n = Math.min(buf.readableBytes(), bytes.length - received);
+            buf.readBytes(bytes, received, n);
+            received += n;
+            buf.release();
+            if (received == bytes.length) {
+                done.complete(bytes);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.completeExceptionally(new AssertionError("closed after " + received + " of " + bytes.length + " bytes"));
+        }
+    }
+}
