@@ -13,13 +13,21 @@ public final class EpollSocketChannelConfig extends PollenSocketChannelConfig {
                     .socketLong(EpollChannelOption.TCP_NOTSENT_LOWAT, PollenSocket.TCP_NOTSENT_LOWAT, 0)
                     .socketBoolean(EpollChannelOption.TCP_FASTOPEN_CONNECT, PollenSocket.TCP_FASTOPEN_CONNECT)
                     .socketBoolean(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, PollenSocket.IP_BIND_ADDRESS_NO_PORT)
-                    .include(LinuxTcpOptions.of(c -> c.md5))
+                    .include(LinuxTcpOptions.of(EpollSocketChannelConfig::md5))
                     .build();
 
-    private final Md5Keys md5;
+    /** Made when TCP_MD5SIG is first used (from any thread): most connections never use it. */
+    private Md5Keys md5;
 
     EpollSocketChannelConfig(EpollSocketChannel channel, PollenSocket socket) {
         super(channel, socket, OPTIONS);
-        md5 = new Md5Keys(socket);
+    }
+
+    private synchronized Md5Keys md5() {
+        Md5Keys keys = md5;
+        if (keys == null) {
+            keys = md5 = new Md5Keys(socket());
+        }
+        return keys;
     }
 }
