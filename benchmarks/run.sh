@@ -14,15 +14,22 @@
 #                                         them at the deadline (--deadline) fails
 #   bash benchmarks/run.sh [options]      measure; prints one markdown table per workload and
 #                                         writes docs/benchmarks.md if no run was disturbed
+# The memory workload is measured differently (see below): not CPU, so it needs no quiet machine.
 # Options:
-#   --servers LIST     comma-separated, from: pollen-epoll,netty-epoll,netty-io_uring,netty-nio,c-ref
-#                      (default: all of these) and pollen-epoll-nobatch (Pollen with WRITE_BATCHING off)
-#   --workloads LIST   comma-separated, from: http16,http1,echo,churn,udp,httpcodec16,httpcodec1,stream
-#                      (default: all)
+#   --servers LIST     comma-separated, from: pollen-epoll,pollen-epoll-syscalls,netty-epoll,
+#                      netty-io_uring,netty-nio,c-ref (default: all of these) and pollen-epoll-nobatch
+#                      (Pollen with WRITE_BATCHING off); pollen-epoll batches a loop's held writes
+#                      through io_uring where the kernel allows it, pollen-epoll-syscalls is the same
+#                      server with -Dpollen.epoll.ioUring=false (one system call per write)
+#   --kernel-entries   also count each server's system calls during every measured run (perf stat,
+#                      raw_syscalls:sys_enter) and report kernel entries per unit of work
+#   --workloads LIST   comma-separated, from: http16,http1,echo,churn,udp,httpcodec16,httpcodec1,
+#                      httpmin16,httpmin1,stream,memory (default: all)
 #   --runs N           measured runs per workload (default 6)
 #   --seconds S        length of one measured run (default 6)
 #   --warmup S         warm-up of each server alone, per workload (default 3)
-#   --conns N          connections per server for http, httpcodec and echo (default 64)
+#   --conns N          connections per server for http, httpcodec, httpmin and echo (default 64)
+#   --mem-conns LIST   memory: the connection counts measured, comma-separated (default 10000,50000)
 #   --no-docs          do not write docs/benchmarks.md
 #   --no-build         use what benchmarks/target already holds
 #   --deadline S       whole seconds a server may take to print its ports and, in --quick
@@ -30,9 +37,15 @@
 #                      of requests (default 120: a busy machine needs time, an idle one seconds)
 # Workloads: http16/http1 HTTP/1.1 plaintext pipelined 16 deep / not pipelined, through a small
 # hand-written handler; httpcodec16/httpcodec1 the same requests and response bytes through Netty's
-# HttpServerCodec (JVM servers only: the C server has no such variant); echo 64-byte TCP echo; churn
+# HttpServerCodec (JVM servers only: the C server has no such variant); httpmin16/httpmin1 an
+# independent measurement's setup: HttpServerCodec and one handler shared by all connections
+# answering every request with a 78-byte response (content-type and content-length only), the
+# client writing 16 requests (1) in one write and the next 16 only when all 16 answers are back
+# (lockstep, not a sliding window; JVM servers only); echo 64-byte TCP echo; churn
 # one request per connection; udp 64-byte UDP echo; stream 64 KiB TCP echo messages on 4
-# connections per server, reported as CPU per MB (10^6 bytes echoed back).
+# connections per server, reported as CPU per MB (10^6 bytes echoed back); memory RSS and live
+# heap per idle connection (each has had one HTTP request answered) at each --mem-conns count,
+# JVM servers only, one server loaded at a time (about 1.5 minutes per count with four servers).
 # Microbenchmarks of the hot paths (JMH, Pollen against Netty epoll) are benchmarks/jmh.sh's.
 # Traffic goes to 127.0.0.1 only; every process started here is killed on exit.
 set -euo pipefail
@@ -42,9 +55,10 @@ ROOT="$(cd "$HERE/.." && pwd)"
 TARGET="$HERE/target"
 LOCK=/tmp/pollen-build.lock
 
-QUICK=0 RUNS=6 SECONDS_PER_RUN=6 WARMUP=3 CONNS=64 DOCS=1 BUILD=1
-SERVERS="pollen-epoll,netty-epoll,netty-io_uring,netty-nio,c-ref"
-WORKLOADS="http16,http1,echo,churn,udp,httpcodec16,httpcodec1,stream"
+QUICK=0 RUNS=6 SECONDS_PER_RUN=6 WARMUP=3 CONNS=64 DOCS=1 BUILD=1 MEM_CONNS="10000,50000"
+SERVERS="pollen-epoll,pollen-epoll-syscalls,netty-epoll,netty-io_uring,netty-nio,c-ref"
+KERNEL_ENTRIES=0
+WORKLOADS="http16,http1,echo,churn,udp,httpcodec16,httpcodec1,httpmin16,httpmin1,stream,memory"
 RAMP=1            # seconds of load before a measured interval starts
 MAX_OTHER=0.05    # discard a run if other processes used more than this share of one core
 DEADLINE=120      # seconds a server may take to start, or (--quick) to answer what is asked of it
@@ -58,6 +72,8 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_PER_RUN="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
     --conns) CONNS="$2"; shift ;;
+    --mem-conns) MEM_CONNS="$2"; shift ;;
+    --kernel-entries) KERNEL_ENTRIES=1 ;;
     --no-docs) DOCS=0 ;;
     --no-build) BUILD=0 ;;
     --deadline) DEADLINE="$2"; shift ;;
@@ -68,6 +84,7 @@ while [ $# -gt 0 ]; do
 done
 IFS=, read -r -a SERVER_LIST <<< "$SERVERS"
 IFS=, read -r -a WORKLOAD_LIST <<< "$WORKLOADS"
+IFS=, read -r -a MEM_CONNS_LIST <<< "$MEM_CONNS"
 
 log() { echo "run.sh: $*" >&2; }
 
@@ -154,16 +171,35 @@ wait_ports() {
 # What one kernel entry costs here, measured on the servers' core before they start: an epoll
 # server pays it per read, write and wait, an io_uring server about once per batch.
 SYSCALL_NS="$("${SERVER_PIN[@]}" "$TARGET/syscall_cost" 2>/dev/null || echo "?")"
-for s in "${SERVER_LIST[@]}"; do start_server "$s"; done
-for s in "${SERVER_LIST[@]}"; do wait_ports "$s"; done
+# The CPU workloads (all but memory). Measuring memory alone needs none of these servers: it
+# starts its own, with other JVM flags (see "memory" below); --quick checks it on these.
+CPU_LIST=()
+for w in "${WORKLOAD_LIST[@]}"; do [ "$w" = memory ] || CPU_LIST+=("$w"); done
+if [ "$QUICK" = 1 ] || [ ${#CPU_LIST[@]} -gt 0 ]; then
+  for s in "${SERVER_LIST[@]}"; do start_server "$s"; done
+  for s in "${SERVER_LIST[@]}"; do wait_ports "$s"; done
+fi
 
 # ---------------------------------------------------------------- workloads
 # workload -> port key, load client arguments, unit name
-port_key() { case "$1" in http16|http1) echo http ;; httpcodec16|httpcodec1) echo httpcodec ;; *) echo "$1" ;; esac; }
+port_key() {
+  case "$1" in
+    http16|http1|memory) echo http ;; httpcodec16|httpcodec1) echo httpcodec ;; httpmin16|httpmin1) echo httpmin ;;
+    *) echo "$1" ;;
+  esac
+}
+# httpmin: -R min expects HttpMinimalHandler's 78 bytes; -L writes the 16 (1) requests in one
+# write and the next ones only when all are answered, as the measurement it reproduces did.
+# memory: the --quick check only (the measurement runs its own clients, see "memory"): 200
+# connections per server, each answered once and held, bound to 2 source addresses so that the
+# binding is checked too; "-n 200" last, out of reach of quick mode's "-n $CONNS " rewrite.
 client_args() {
   case "$1" in
     http16|httpcodec16) echo "-w http -n $CONNS -p 16" ;;
     http1|httpcodec1)   echo "-w http -n $CONNS -p 1" ;;
+    httpmin16) echo "-w http -R min -L -n $CONNS -p 16" ;;
+    httpmin1)  echo "-w http -R min -L -n $CONNS -p 1" ;;
+    memory) echo "-w hold -B 2 -n 200" ;;
     echo)   echo "-w echo -n $CONNS -p 1 -m 64" ;;
     churn)  echo "-w churn -n 32" ;;
     udp)    echo "-w udp -n 16 -p 4 -m 64" ;;
@@ -173,7 +209,7 @@ client_args() {
 }
 unit_name() {
   case "$1" in
-    http*) echo request ;; echo) echo "64-byte message" ;; churn) echo connection ;; udp) echo datagram ;;
+    http*) echo request ;; echo) echo "64-byte message" ;; churn|memory) echo connection ;; udp) echo datagram ;;
     stream) echo MB ;;
   esac
 }
@@ -189,13 +225,21 @@ describe() {
     udp)    echo "UDP echo, 64-byte datagrams, 16 sockets x 4 in flight per server" ;;
     httpcodec16) echo "HTTP/1.1 plaintext through Netty's HttpServerCodec, pipelined depth 16, $CONNS connections per server (JVM servers)" ;;
     httpcodec1)  echo "HTTP/1.1 plaintext through Netty's HttpServerCodec, not pipelined, $CONNS connections per server (JVM servers)" ;;
+    httpmin16) echo "HTTP/1.1 through Netty's HttpServerCodec and one handler shared by all connections, 78-byte response (content-type and content-length only), 16 requests per connection written at once and the next 16 only when all 16 are answered (lockstep), $CONNS connections per server (JVM servers)" ;;
+    httpmin1)  echo "HTTP/1.1 through Netty's HttpServerCodec and one handler shared by all connections, 78-byte response (content-type and content-length only), not pipelined, $CONNS connections per server (JVM servers)" ;;
+    memory) echo "Memory per idle connection (each answered one HTTP request, then held open), JVM servers, one loaded at a time" ;;
     stream) echo "TCP streaming echo, 64 KiB messages (the client writes each one and reads it back), 4 connections per server; 1 MB = 10^6 bytes echoed back" ;;
   esac
 }
-# The servers that serve a workload: those that printed a port for it.
+# The servers that serve a workload: those that printed a port for it; for memory, the JVM
+# servers (a measuring run has not started the regular servers, and the C server has no heap).
 participants() {
   local key; key="$(port_key "$1")"
   local s
+  if [ "$1" = memory ]; then
+    for s in "${SERVER_LIST[@]}"; do [ "$s" = c-ref ] || printf '%s ' "$s"; done
+    return 0
+  fi
   for s in "${SERVER_LIST[@]}"; do [ -n "${PORT[$s:$key]:-}" ] && printf '%s ' "$s"; done
   return 0
 }
@@ -214,6 +258,8 @@ for w in "${WORKLOAD_LIST[@]}"; do
 done
 [ ${#SERVED[@]} -gt 0 ] || { log "no workload to run"; exit 2; }
 WORKLOAD_LIST=("${SERVED[@]}")
+CPU_LIST=()
+for w in "${WORKLOAD_LIST[@]}"; do [ "$w" = memory ] || CPU_LIST+=("$w"); done
 
 # ---------------------------------------------------------------- quick mode
 # Correctness only, judged on counts of answers, never on what a time window managed: a cold JVM
@@ -224,8 +270,9 @@ WORKLOAD_LIST=("${SERVED[@]}")
 # seconds; any wrong byte, unexpected close or other error in either step fails.
 quick_units() {  # correct answers asked of each server: several per connection and in-flight slot
   case "$1" in
-    http16|httpcodec16) echo 8192 ;;    # 8 connections x 16 in flight
-    http1|httpcodec1|echo) echo 2048 ;; # 8 connections
+    http16|httpcodec16|httpmin16) echo 8192 ;;  # 8 connections x 16 in flight
+    http1|httpcodec1|httpmin1|echo) echo 2048 ;; # 8 connections
+    memory) echo 200 ;;                          # 200 connections held, each answered once
     churn) echo 512 ;;                  # 32 connections in flight
     udp) echo 2048 ;;                   # 16 sockets x 4 in flight
     stream) echo 256 ;;                 # 4 connections, 64 KiB messages (16 MiB back)
@@ -276,6 +323,12 @@ sample() {
 
 RESULTS="$WORK/results"   # workload run server cpu_ns units
 : > "$RESULTS"
+KRESULTS="$WORK/kernel-entries"   # workload run server entries-per-unit
+: > "$KRESULTS"
+if [ "$KERNEL_ENTRIES" = 1 ] && ! perf stat -e raw_syscalls:sys_enter -- true > /dev/null 2>&1; then
+  log "--kernel-entries needs perf with the raw_syscalls tracepoints (linux-perf, root or perf_event_paranoid -1)"
+  exit 2
+fi
 DISTURBED=()
 
 measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if discarded
@@ -293,8 +346,16 @@ measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if disca
   for s in "${active[@]}"; do pids+=("${SPID[$s]}"); done
   pids+=("$cpid")
   for s in "${SERVER_LIST[@]}"; do [[ " ${active[*]} " == *" $s "* ]] || pids+=("${SPID[$s]}"); done
-  local t0 t1
+  local t0 t1 perfs=()
   t0=$(date +%s%N); sample "${pids[@]}" > "$out.a"; kill -USR1 "$cpid"
+  if [ "$KERNEL_ENTRIES" = 1 ]; then
+    # One counter per loaded server over the measured interval (all its threads).
+    for s in "${active[@]}"; do
+      perf stat -x, -e raw_syscalls:sys_enter -p "${SPID[$s]}" -o "$out.perf-$s" -- sleep "$SECONDS_PER_RUN" \
+        > /dev/null 2>&1 &
+      perfs+=("$!")
+    done
+  fi
   sleep "$SECONDS_PER_RUN"
   t1=$(date +%s%N); sample "${pids[@]}" > "$out.b"; kill -USR1 "$cpid"
   # Stop the client once it has printed the second snapshot (one line per server), not after a
@@ -306,6 +367,21 @@ measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if disca
   done
   kill "$cpid" 2>/dev/null || true
   wait "$cpid" 2>/dev/null || true
+  local p
+  for p in "${perfs[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "$KERNEL_ENTRIES" = 1 ]; then
+    # Entries over the perf interval (about the measured one) per unit the client counted in it.
+    for s in "${active[@]}"; do
+      awk -F, -v w="$w" -v r="$r" -v s="$s" -v field="$(unit_field "$w" | cut -d' ' -f1)" \
+          -v scale="$(unit_field "$w" | cut -d' ' -f2)" '
+        FILENAME ~ /perf/ { if ($3 ~ /sys_enter/) n = $1; next }
+        { split($0, f, " ") }
+        f[1] == "snap" && f[4] == s && f[2] == 1 { u1 = f[field] / scale }
+        f[1] == "snap" && f[4] == s && f[2] == 2 { u2 = f[field] / scale }
+        END { if (n != "" && u2 > u1) printf "%s %d %s %.3f\n", w, r, s, n / (u2 - u1) }
+      ' "$out.perf-$s" "$out" >> "$KRESULTS"
+    done
+  fi
   local names="${active[*]}" spids="${pids[*]}" field scale
   read -r field scale <<< "$(unit_field "$w")"
   awk -v w="$w" -v r="$r" -v names="$names" -v pids="$spids" -v wall=$((t1 - t0)) -v maxother="$MAX_OTHER" \
@@ -346,7 +422,7 @@ warm() {
   done
 }
 
-for w in "${WORKLOAD_LIST[@]}"; do
+for w in "${CPU_LIST[@]}"; do
   log "$w: warming each server alone for ${WARMUP}s"
   warm "$w"
   good=0 attempt=0
@@ -357,6 +433,156 @@ for w in "${WORKLOAD_LIST[@]}"; do
   [ "$good" -ge "$RUNS" ] || DISTURBED+=("$w ($good of $RUNS runs kept)")
 done
 
+# ---------------------------------------------------------------- memory
+# What an idle connection costs each JVM server in resident memory (VmRSS) and in live heap.
+# Not CPU: other load does not change it, so no quiet machine is needed. Per count N, every
+# participating server is started afresh (all at once, to share their start-up time), then one
+# at a time, while the others sit idle (memory is per process, and the client then needs
+# descriptors for one server's N only):
+#   1. warm-up: 25 rounds of 200 connections, each answered one HTTP request, then reset: class
+#      loading, JIT and the allocator's first chunks are what the first connections pay, not every
+#      connection; 200 at a time, so that the warm-up leaves no large high-water mark behind;
+#   2. "before": a full GC, then live heap, RSS, and the part of RSS in the Java heap;
+#   3. N connections to its http port, each answered one request (so that its channel, pipeline
+#      and buffers have been used), then held open and idle;
+#   4. "with N": the same figures; per connection = (with N - before) / N.
+# - JVM flags: the CPU servers' heap is pre-touched (-Xms1g -XX:+AlwaysPreTouch), resident from the
+#   start, so RSS would not show heap growth at all. These start small (-Xms64m) and grow as
+#   needed, with a small fixed young generation (-Xmn16m) that the warm-up has touched whole, so
+#   that RSS grows with what is kept, not with how much garbage was made. -Xmx1g as for the CPU
+#   servers keeps Netty's allocator out of its low-memory mode (OPTIMISATIONS.md 4), which would
+#   change what a connection's buffers cost. Even so the heap's share of RSS depends on GC history
+#   (old-generation pages touched by promoted garbage stay resident after the full GC compacts
+#   them, by several MiB from run to run), so RSS is split: the resident pages of the Java heap's
+#   mappings (/proc/PID/smaps, within the address range GC.heap_info prints) are left out, and the
+#   heap is counted by its live bytes instead. "Per connection" is then live heap + RSS outside
+#   the heap; raw RSS is reported too.
+# - Heap: jcmd GC.class_histogram forces a full GC; its total is the live heap, and GC.heap_info
+#   then gives the heap's address range. Outside the heap, memory malloc has free but keeps (the JIT
+#   compilers' arenas after the warm-up, freed buffers) would count as used: the warm-up is followed
+#   by a pause (MEM_SETTLE) in which compilations end and HotSpot frees idle arena chunks, and
+#   System.trim_native_heap (malloc_trim) returns free malloc memory before every reading. RSS and
+#   smaps are read right after, each time in the same order. The histograms are kept in
+#   benchmarks/target/memory/ for diffing (which classes differ).
+# - 50k connections from 127.0.0.1 to one port would exhaust the ephemeral ports of one (source,
+#   destination) pair (net.ipv4.ip_local_port_range, about 28k): the client binds its
+#   connections in turn to N/20000+1 source addresses (127.0.0.2, ...). It has at most 256
+#   connecting or awaiting their response at once (load_client -b), so the listen backlog (4096)
+#   never overflows, and resets them all at the end (no TIME_WAIT kept for the next count).
+# - Descriptors: the server's limit is raised with ulimit -n, the client raises its own
+#   (setrlimit); above the hard limit only with CAP_SYS_RESOURCE, which root in a container may
+#   lack. A count that needs more descriptors than can be had is not measured: a note in the
+#   report and the log (an environment limit, not a server failure), e.g. 50000 under a fixed
+#   hard limit of 20000; --mem-conns chooses counts that fit.
+MEM_JVM_FLAGS=(-XX:+UseParallelGC -Xms64m -Xmx1g -Xmn16m)
+MEM_WARM=200 MEM_WARM_ROUNDS=25 MEM_SETTLE=6
+MEM_DIR="$TARGET/memory"
+MEMRESULTS="$WORK/memory"   # N server rss0 rss1 live0 live1 heaprss0 heaprss1 (bytes)
+: > "$MEMRESULTS"
+MEM_FAILED=()
+
+# Stops one process started here and forgets it (so that the clean-up kills no reused PID).
+stop_pid() {
+  local p="$1" keep=() q
+  kill "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+  for q in "${PIDS[@]}"; do [ "$q" = "$p" ] || keep+=("$q"); done
+  PIDS=("${keep[@]}")
+}
+rss_bytes() { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"; }
+fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+# Full GC, then "LIVE RSS HEAP_RSS" in bytes: live heap, VmRSS, and the resident pages of the
+# mappings within the heap's address range; the jcmd output (histogram and heap) goes to $2.
+# Addresses are compared as 16-digit hex strings (mawk has no hex numbers), "x"-prefixed so
+# that awk never compares them as numbers.
+heap_state() {
+  printf 'GC.class_histogram\nGC.heap_info\nSystem.trim_native_heap\n' > "$WORK/jcmd-commands"
+  jcmd "$1" -f "$WORK/jcmd-commands" > "$2" 2>&1 || { log "jcmd $1 failed:"; cat "$2" >&2; return 1; }
+  local live range rss heaprss
+  live="$(awk '/^Total / { print $3 }' "$2")"
+  # The generations' reserved ranges: [start, committed end, reserved end).
+  range="$(awk 'function key(a) { sub(/^\[?0x/, "", a); sub(/[,)]+$/, "", a); return "x" a }
+    /(PSYoungGen|ParOldGen) +total/ { for (i = 1; i <= NF; i++) if ($i ~ /^\[0x/) { s = key($i); e = key($(i + 2))
+        if (lo == "" || s < lo) lo = s; if (hi == "" || e > hi) hi = e } }
+    END { if (lo != "") print lo, hi }' "$2")"
+  rss="$(rss_bytes "$1")"
+  [ -n "$live" ] && [ -n "$range" ] && [ -n "$rss" ] || { log "no heap figures from jcmd $1:"; cat "$2" >&2; return 1; }
+  heaprss="$(awk -v lo="${range% *}" -v hi="${range#* }" '
+    function key(a) { a = sprintf("%16s", a); gsub(/ /, "0", a); return "x" a }
+    /^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); inside = key(r[1]) >= lo && key(r[2]) <= hi; next }
+    inside && $1 == "Rss:" { t += $2 }
+    END { printf "%.0f\n", t * 1024 }' "/proc/$1/smaps")"
+  echo "$live $rss $heaprss"
+}
+
+measure_memory_one() {  # N server label -> appends to MEMRESULTS, returns 1 on failure
+  local n="$1" s="$2" label="$3" pid="${SPID[$3]}" port="${PORT[$3:http]}"
+  local out="$WORK/$label-hold.out" fd0 start hs live0 rss0 hrss0 live1 rss1 hrss1 cpid
+  fd0="$(fd_count "$pid")"
+  local round
+  for round in $(seq "$MEM_WARM_ROUNDS"); do
+    "$TARGET/load_client" -w hold -n "$MEM_WARM" -N "$MEM_WARM" -d "$DEADLINE" -C "${CLIENT_CPU[@]}" \
+      "$s=$port" > "$WORK/$label-warm.out" 2>&1 || { log "$label: warm-up failed:"; cat "$WORK/$label-warm.out" >&2; return 1; }
+  done
+  # The warm-up's connections were reset; wait until the server has closed its ends.
+  start=$SECONDS
+  while [ "$(fd_count "$pid")" -gt "$fd0" ] && [ $((SECONDS - start)) -lt "$DEADLINE" ]; do sleep 0.1; done
+  sleep "$MEM_SETTLE"   # HotSpot frees idle arena chunks every 5 s
+  hs="$(heap_state "$pid" "$MEM_DIR/$s-$n-before.txt")" || return 1
+  read -r live0 rss0 hrss0 <<< "$hs"
+  "$TARGET/load_client" -w hold -n "$n" -B $((n / 20000 + 1)) "${CLIENT_CPU[@]}" "$s=$port" > "$out" 2>&1 &
+  cpid=$!
+  PIDS+=("$cpid")
+  start=$SECONDS
+  while ! grep -q '^held ' "$out" && kill -0 "$cpid" 2>/dev/null && [ $((SECONDS - start)) -lt "$DEADLINE" ]; do
+    sleep 0.2
+  done
+  if ! grep -q '^held ' "$out" || grep -q '^load_client' "$out"; then
+    log "$label: $n connections not all answered within ${DEADLINE}s:"; cat "$out" >&2; stop_pid "$cpid"; return 1
+  fi
+  sleep "$MEM_SETTLE"   # as before the "before" reading
+  log "$label: $n connections held ($(awk '/^held /{printf "%.1f s", $4 / 1e9}' "$out")), server has $(( $(fd_count "$pid") - fd0 )) more descriptors"
+  hs="$(heap_state "$pid" "$MEM_DIR/$s-$n-with.txt")" || { stop_pid "$cpid"; return 1; }
+  read -r live1 rss1 hrss1 <<< "$hs"
+  stop_pid "$cpid"
+  echo "$n $s $rss0 $rss1 $live0 $live1 $hrss0 $hrss1" >> "$MEMRESULTS"
+}
+
+MEM_SKIPPED=()
+measure_memory() {
+  local n s label servers=()
+  read -r -a servers <<< "$(participants memory)"
+  mkdir -p "$MEM_DIR"
+  for n in "${MEM_CONNS_LIST[@]}"; do
+    if ! (ulimit -n $((n + 1024))) 2>/dev/null; then
+      MEM_SKIPPED+=("$n (needs $((n + 1024)) descriptors per process; the hard limit is $(ulimit -Hn) and cannot be raised here)")
+      log "memory: $n connections not measured: needs $((n + 1024)) descriptors per process, the hard limit is $(ulimit -Hn) and cannot be raised here"
+      continue
+    fi
+    log "memory: $n connections, servers ${servers[*]} (fresh, \`${MEM_JVM_FLAGS[*]}\`), one at a time"
+    for s in "${servers[@]}"; do
+      label="mem$n-$s"
+      # ulimit in the subshell that becomes the JVM (exec): the server's own limit, nobody else's.
+      ( ulimit -n $((n + 1024)) && exec "${SERVER_PIN[@]}" java "${MEM_JVM_FLAGS[@]}" -cp "$CLASSPATH_" \
+          dev.pollen.benchmarks.BenchServer "$s" 127.0.0.1 ) > "$WORK/$label.out" 2>&1 &
+      PIDS+=("$!")
+      SPID[$label]=$!
+    done
+    for s in "${servers[@]}"; do wait_ports "mem$n-$s" || MEM_FAILED+=("$s at $n (did not start)"); done
+    for s in "${servers[@]}"; do
+      label="mem$n-$s"
+      if [ -n "${PORT[$label:http]:-}" ] && ! measure_memory_one "$n" "$s" "$label"; then
+        MEM_FAILED+=("$s at $n")
+      fi
+      stop_pid "${SPID[$label]}"
+    done
+  done
+}
+
+MEMORY=0
+for w in "${WORKLOAD_LIST[@]}"; do [ "$w" = memory ] && MEMORY=1; done
+[ "$MEMORY" = 0 ] || measure_memory
+
 # ---------------------------------------------------------------- report
 report() {
   echo "# Pollen benchmarks"
@@ -364,6 +590,7 @@ report() {
   echo "Measured by \`benchmarks/run.sh\` on $(date -u +%Y-%m-%d): $NPROC CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)),"
   echo "kernel $(uname -r), $(java -version 2>&1 | head -1 | tr -d '"'), Netty 4.2.17.Final;"
   echo "the cheapest system call (getppid, \`syscall_cost\`) takes $SYSCALL_NS ns of CPU on this machine."
+  [ ${#CPU_LIST[@]} -gt 0 ] || { report_memory; return 0; }
   echo "All servers ran at the same time pinned to core 0, one event-loop thread each (JVM:"
   echo "\`${JVM_FLAGS[*]}\`), driven by \`load_client\` pinned to core 1 with the same load on each."
   echo "Figures are server CPU time (all threads, from /proc/PID/task/*/schedstat) per unit of work:"
@@ -373,7 +600,7 @@ report() {
   echo "each run (below 1 = cheaper than the baseline), median and min-max over the runs."
   echo "Microbenchmarks of single hot paths (Pollen against Netty epoll) are \`benchmarks/jmh.sh\`'s, not part of this file."
   local w
-  for w in "${WORKLOAD_LIST[@]}"; do
+  for w in "${CPU_LIST[@]}"; do
     echo
     echo "## $(describe "$w")"
     echo
@@ -404,15 +631,83 @@ report() {
         }
       }
     ' "$RESULTS"
+    if [ "$KERNEL_ENTRIES" = 1 ]; then
+      echo
+      awk -v w="$w" -v names="$(participants "$w")" -v unit="$(unit_name "$w")" '
+        $1 == w { k = ++cnt[$3]; v[$3, k] = $4 }
+        END {
+          n = split(names, name, " "); line = ""
+          for (j = 1; j <= n; j++) {
+            s = name[j]; k = cnt[s]; if (k == 0) continue
+            for (i = 2; i <= k; i++) for (m = i; m > 1 && v[s, m-1] > v[s, m]; m--) { t = v[s, m]; v[s, m] = v[s, m-1]; v[s, m-1] = t }
+            med = k % 2 ? v[s, (k+1)/2] : (v[s, k/2] + v[s, k/2+1]) / 2
+            line = line (line == "" ? "" : ", ") sprintf("%s %.2f", s, med)
+          }
+          if (line != "") print "Kernel entries (system calls, perf `raw_syscalls:sys_enter`, all threads) per " unit ", median: " line "."
+        }
+      ' "$KRESULTS"
+    fi
   done
+  [ "$MEMORY" = 0 ] || report_memory
   if [ ${#DISTURBED[@]} -gt 0 ]; then
     echo
     echo "DISTURBED: too few quiet runs for: ${DISTURBED[*]}. These figures are not to be published."
   fi
 }
 
+report_memory() {
+  echo
+  echo "## $(describe memory)"
+  echo
+  echo "Each server started afresh per count (JVM: \`${MEM_JVM_FLAGS[*]}\`: no pre-touched heap), warmed by"
+  echo "$MEM_WARM_ROUNDS rounds of $MEM_WARM connections answered once and reset, then measured before and with N"
+  echo "connections that each answered one HTTP request (http port) and stay open and idle; connections go"
+  echo "to one server at a time. Each figure is taken right after a full GC: live heap is the total of"
+  echo "\`jcmd GC.class_histogram\`, RSS is VmRSS, \"outside the heap\" is RSS minus the resident pages of the"
+  echo "Java heap's mappings (/proc/PID/smaps), since which heap pages stay resident depends on GC history"
+  echo "(live heap per connection repeats to a few bytes, RSS figures vary by a few hundred bytes from run to run)."
+  echo "Per connection = (with N - before) / N;"
+  echo "kernel socket memory is in none of these. Ratios against Netty epoll at the same N (below 1 = lighter)."
+  echo
+  echo "| server | connections | RSS before | RSS with N | RSS per connection (raw) | live heap per connection | vs Netty epoll | RSS outside the heap per connection | heap + outside, per connection | vs Netty epoll |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  awk -v names="$(participants memory)" '
+    function mib(x) { return sprintf("%.1f MiB", x / 1048576) }
+    function b(x) { return sprintf("%.0f B", x) }
+    function vs(x, base) { return base > 0 ? sprintf("%.2f", x / base) : "-" }
+    { k = $1 SUBSEP $2; seen[k] = 1; if (!($1 in nseen)) { nseen[$1] = 1; ns[++nn] = $1 }
+      rss0[k] = $3; rss1[k] = $4; rss[k] = ($4 - $3) / $1; heap[k] = ($6 - $5) / $1
+      out[k] = (($4 - $8) - ($3 - $7)) / $1; sum[k] = heap[k] + out[k] }
+    END {
+      if (nn == 0) { print "| (no valid measurement) | | | | | | | | | |"; exit }
+      m = split(names, name, " ")
+      for (i = 1; i <= nn; i++) {
+        n = ns[i]; base = n SUBSEP "netty-epoll"; hasbase = base in seen
+        for (j = 1; j <= m; j++) {
+          k = n SUBSEP name[j]
+          if (!(k in seen)) continue
+          printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", name[j], n, mib(rss0[k]), mib(rss1[k]), b(rss[k]), \
+            b(heap[k]), hasbase ? vs(heap[k], heap[base]) : "-", b(out[k]), b(sum[k]), hasbase ? vs(sum[k], sum[base]) : "-"
+        }
+      }
+    }
+  ' "$MEMRESULTS"
+  if [ ${#MEM_SKIPPED[@]} -gt 0 ]; then
+    echo
+    echo "Not measured: ${MEM_SKIPPED[*]}."
+  fi
+  if [ ${#MEM_FAILED[@]} -gt 0 ]; then
+    echo
+    echo "FAILED (no figures): ${MEM_FAILED[*]}."
+  fi
+}
+
 report > "$TARGET/benchmarks.md"
 cat "$TARGET/benchmarks.md"
+if [ ${#MEM_FAILED[@]} -gt 0 ]; then
+  log "memory failed (${MEM_FAILED[*]}): docs/benchmarks.md not written; see $TARGET/benchmarks.md"
+  exit 1
+fi
 if [ ${#DISTURBED[@]} -gt 0 ]; then
   log "disturbed (${DISTURBED[*]}): docs/benchmarks.md not written; see $TARGET/benchmarks.md"
   exit 1

@@ -4,7 +4,7 @@
  * Drives several servers at once with the same load, from one thread and one epoll set, and
  * validates every byte it gets back. Usage:
  *
- *   load_client -w http|echo|stream|churn|udp [options] NAME=PORT [NAME=PORT ...]
+ *   load_client -w http|echo|stream|churn|udp|hold [options] NAME=PORT [NAME=PORT ...]
  *
  *   -n N    connections (UDP: sockets) per server                      (default 64)
  *   -p P    requests / messages / datagrams in flight per connection    (default 1)
@@ -19,16 +19,30 @@
  *   -C      correctness mode: at the end print OK or FAIL per server, exit 1 on any FAIL
  *           (a server fails if it made any error, or did no work; with -N, if it did not do
  *           its U units before the deadline)
+ *   -L      http: lockstep; a connection writes its P requests in one write and writes the
+ *           next P only once all P responses are back (without -L each response is replaced
+ *           at once by a new request: a sliding window of P)
+ *   -R K    http, churn, hold: the response expected, K = plaintext (default; the response of
+ *           ref_server.c / PlaintextResponse.java) or min (HttpMinimalHandler.java's 78 bytes:
+ *           content-type and content-length only)
+ *   -b B    hold: at most B connections connecting or awaiting their response at a time, all
+ *           servers together (default 256), so that no listen backlog overflows
+ *   -B K    bind the connections, in turn, to K source addresses 127.0.0.2, 127.0.0.3, ...:
+ *           the kernel has only about 28k ephemeral ports per (source, server address, port)
  *
  * Units of work: http requests answered, echo messages returned, churn connections completed
- * (connect, one HTTP request, its response, the server's close), udp datagrams returned.
+ * (connect, one HTTP request, its response, the server's close), udp datagrams returned, hold
+ * connections held: opened, one HTTP request answered, then left open and idle until the end
+ * (for memory measurements; a line "held NAME N ELAPSED_NS" is printed once a server has
+ * answered all its N = -n connections, and every connection is reset at the end, so that no
+ * TIME_WAIT is left behind).
  * "stream" is echo with large messages (the client writes each message and reads it back); a
  * harness measures it by the BYTES of the snapshots.
  * On SIGUSR1 (and at the end) it prints, per server, a line
  *   snap SEQ ELAPSED_NS NAME UNITS BYTES ERRORS LOST
  * with counts since the start; a harness diffs two snapshots to get the work of an interval.
- * "http" expects the plaintext response of ref_server.c / PlaintextResponse.java; its Date value
- * is checked for shape only.
+ * "http" expects the plaintext response of ref_server.c / PlaintextResponse.java (its Date value
+ * is checked for shape only), or with -R min the fixed 78 bytes of HttpMinimalHandler.java.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -36,6 +50,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -47,7 +62,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum workload { W_HTTP, W_ECHO, W_CHURN, W_UDP, W_STREAM };
+enum workload { W_HTTP, W_ECHO, W_CHURN, W_UDP, W_STREAM, W_HOLD };
 enum state { S_CONNECTING, S_OPEN, S_AWAIT_EOF };
 
 struct target {
@@ -59,6 +74,7 @@ struct target {
     int reported_errors;
     int done;               /* -N: did its units; no longer loaded */
     uint64_t done_ns;       /* -N: when, since the start */
+    int held_reported;      /* hold: "held" printed */
 };
 
 struct conn {
@@ -71,6 +87,8 @@ struct conn {
     uint64_t received;      /* stream position of the next byte expected */
     int inflight;           /* udp */
     uint64_t last_recv_ns;  /* udp */
+    int batch_left;         /* http -L: responses still due of the requests last written */
+    int held;               /* hold: its one request answered */
 };
 
 static enum workload workload;
@@ -78,6 +96,9 @@ static int conns_per_target = 64, depth = 1, msg_size = -1, churn_rate;
 static double duration;
 static uint64_t want_units; /* -N */
 static int check_mode;
+static int lockstep, hold_burst = 256, hold_pending, hold_next, nsources;
+static struct conn *conns;
+static int nconns;
 static struct target *targets;
 static int ntargets;
 static int epfd;
@@ -85,14 +106,18 @@ static int epfd;
 /* What is sent: a buffer with period `period`, long enough to send `owed` bytes from any phase. */
 static char *sbuf;
 static size_t period, sbuf_len;
-/* What comes back (http, churn): one response, with a hole for the Date value. */
-static const char RESPONSE[] = "HTTP/1.1 200 OK\r\nServer: pollen-bench\r\nDate: "
-                               "Sun, 06 Nov 1994 08:49:37 GMT"
-                               "\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!";
+/* What comes back (http, churn, hold): one response, with a hole for the Date value (-R min has
+ * no Date, hence no hole). */
+static const char PLAINTEXT_RESPONSE[] = "HTTP/1.1 200 OK\r\nServer: pollen-bench\r\nDate: "
+                                         "Sun, 06 Nov 1994 08:49:37 GMT"
+                                         "\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!";
+static const char MIN_RESPONSE[] = "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\n"
+                                   "Hello, World!";
 static const char REQUEST[] = "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                               "Accept: text/plain,text/html;q=0.9,*/*;q=0.8\r\nConnection: keep-alive\r\n\r\n";
-#define RESPONSE_LEN (sizeof(RESPONSE) - 1)
-static size_t hole_off, hole_len = 29;
+static const char *RESPONSE = PLAINTEXT_RESPONSE;
+static size_t RESPONSE_LEN = sizeof(PLAINTEXT_RESPONSE) - 1;
+static size_t hole_off, hole_len;
 
 static volatile sig_atomic_t want_snapshot, want_stop;
 static uint64_t start_ns;
@@ -146,10 +171,24 @@ static void open_conn(struct conn *c)
         int one = 1;
         setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
+    if (nsources > 0) {
+        /* Source address only: the port is chosen at connect, per (source, destination) pair,
+         * instead of at bind from one range shared by all destinations. */
+        int one = 1;
+        struct sockaddr_in src = { .sin_family = AF_INET };
+        /* By the connection's index within its server's (they are interleaved), so that each
+         * server's connections spread over all the sources. */
+        src.sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)((c - conns) / ntargets % nsources));
+        setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+        if (bind(c->fd, (struct sockaddr *)&src, sizeof(src)) < 0)
+            die("bind");
+    }
     c->state = S_CONNECTING;
     c->owed = 0;
     c->sent = c->received = 0;
     c->inflight = 0;
+    c->batch_left = 0;
+    c->held = 0;
     c->last_recv_ns = now_ns();
     if (connect(c->fd, (struct sockaddr *)&c->t->addr, sizeof(c->t->addr)) < 0 && errno != EINPROGRESS) {
         /* Counted, then retried through the normal path: the next writable event reports it. */
@@ -171,6 +210,34 @@ static void close_conn(struct conn *c, int reset)
     c->fd = -1;
 }
 
+/* Hold: opens connections not opened yet while fewer than hold_burst are pending (connecting
+ * or awaiting their one response). */
+static void hold_open_more(void)
+{
+    while (hold_pending < hold_burst && hold_next < nconns && !want_stop) {
+        struct conn *c = &conns[hold_next++];
+        if (c->t->done)
+            continue;
+        hold_pending++;
+        open_conn(c);
+    }
+}
+
+/* Hold: a connection got its one response; it now stays open and idle. */
+static void hold_answered(struct conn *c)
+{
+    struct target *t = c->t;
+    c->held = 1;
+    t->units++;
+    hold_pending--;
+    if (!t->held_reported && t->units >= (uint64_t)conns_per_target) {
+        t->held_reported = 1;
+        printf("held %s %llu %llu\n", t->name, (unsigned long long)t->units, (unsigned long long)(now_ns() - start_ns));
+        fflush(stdout);
+    }
+    hold_open_more();
+}
+
 /* Churn: open now if the rate allows, else later. */
 static void churn_next(struct conn *c)
 {
@@ -187,10 +254,14 @@ static void fail_conn(struct conn *c, const char *what)
 {
     error_at(c->t, what);
     close_conn(c, 1);
+    if (workload == W_HOLD && !c->held)
+        hold_pending--;
     if (want_stop || c->t->done)
         return;
     if (workload == W_CHURN)
         churn_next(c);
+    else if (workload == W_HOLD)
+        hold_open_more(); /* a held connection lost is not replaced: the server failed */
     else
         open_conn(c);
 }
@@ -276,7 +347,9 @@ static void on_stream(struct conn *c, uint32_t events)
             return;
         }
         c->state = S_OPEN;
-        c->owed = workload == W_CHURN ? sizeof(REQUEST) - 1 : (size_t)depth * (is_echo() ? (size_t)msg_size : sizeof(REQUEST) - 1);
+        c->owed = workload == W_CHURN || workload == W_HOLD ? sizeof(REQUEST) - 1
+                  : (size_t)depth * (is_echo() ? (size_t)msg_size : sizeof(REQUEST) - 1);
+        c->batch_left = depth;
         if (send_owed(c) < 0)
             fail_conn(c, "send failed");
         return;
@@ -330,17 +403,32 @@ static void on_stream(struct conn *c, uint32_t events)
             return;
         }
         c->received += (uint64_t)n;
-        if (workload == W_CHURN) {
-            if (done > 1) {
+        if (workload == W_CHURN || workload == W_HOLD) {
+            if (done > 1 || (done == 1 && c->held)) {
                 fail_conn(c, "more than one response");
                 return;
             }
-            if (done == 1)
+            if (done == 1 && workload == W_CHURN)
                 c->state = S_AWAIT_EOF;
+            if (done == 1 && workload == W_HOLD)
+                hold_answered(c);
             return;
         }
         t->units += (uint64_t)done;
-        c->owed += (size_t)done * (sizeof(REQUEST) - 1);
+        if (!lockstep) {
+            c->owed += (size_t)done * (sizeof(REQUEST) - 1);
+        } else {
+            /* The next batch only once the whole last one is answered. */
+            if (done > c->batch_left) {
+                fail_conn(c, "more responses than requests");
+                return;
+            }
+            c->batch_left -= (int)done;
+            if (c->batch_left == 0) {
+                c->owed += (size_t)depth * (sizeof(REQUEST) - 1);
+                c->batch_left = depth;
+            }
+        }
     }
     if (c->owed > 0 && send_owed(c) < 0)
         fail_conn(c, "send failed");
@@ -416,8 +504,11 @@ static int stop_done_targets(struct conn *conns, int nconns, uint64_t now)
             t->done_ns = now - start_ns;
             t->starts_owed = 0;
             for (int k = 0; k < nconns; k++)
-                if (conns[k].t == t && conns[k].fd >= 0)
+                if (conns[k].t == t && conns[k].fd >= 0) {
+                    if (workload == W_HOLD && !conns[k].held)
+                        hold_pending--;
                     close_conn(&conns[k], 1);
+                }
         }
         all &= t->done;
     }
@@ -426,8 +517,9 @@ static int stop_done_targets(struct conn *conns, int nconns, uint64_t now)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: load_client -w http|echo|stream|churn|udp [-n conns] [-p depth] [-m size] [-r rate]"
-                    " [-d seconds] [-N units] [-c cpu] [-H ip] [-C] NAME=PORT...\n");
+    fprintf(stderr, "usage: load_client -w http|echo|stream|churn|udp|hold [-n conns] [-p depth] [-m size] [-r rate]"
+                    " [-d seconds] [-N units] [-c cpu] [-H ip] [-C] [-L] [-R plaintext|min] [-b burst]"
+                    " [-B sources] NAME=PORT...\n");
     exit(2);
 }
 
@@ -435,8 +527,8 @@ int main(int argc, char **argv)
 {
     const char *host = "127.0.0.1";
     int cpu = -1, opt;
-    const char *w = NULL;
-    while ((opt = getopt(argc, argv, "w:n:p:m:r:d:N:c:H:C")) != -1) {
+    const char *w = NULL, *expect = "plaintext";
+    while ((opt = getopt(argc, argv, "w:n:p:m:r:d:N:c:H:CLR:b:B:")) != -1) {
         switch (opt) {
         case 'w': w = optarg; break;
         case 'n': conns_per_target = atoi(optarg); break;
@@ -448,17 +540,31 @@ int main(int argc, char **argv)
         case 'c': cpu = atoi(optarg); break;
         case 'H': host = optarg; break;
         case 'C': check_mode = 1; break;
+        case 'L': lockstep = 1; break;
+        case 'R': expect = optarg; break;
+        case 'b': hold_burst = atoi(optarg); break;
+        case 'B': nsources = atoi(optarg); break;
         default: usage();
         }
     }
-    if (!w || optind >= argc || conns_per_target < 1 || depth < 1)
+    if (!w || optind >= argc || conns_per_target < 1 || depth < 1 || hold_burst < 1 || nsources < 0
+        || nsources > 250)
         usage();
     if (!strcmp(w, "http")) workload = W_HTTP;
     else if (!strcmp(w, "echo")) workload = W_ECHO;
     else if (!strcmp(w, "stream")) workload = W_STREAM;
     else if (!strcmp(w, "churn")) workload = W_CHURN;
     else if (!strcmp(w, "udp")) workload = W_UDP;
+    else if (!strcmp(w, "hold")) workload = W_HOLD;
     else usage();
+    if (!strcmp(expect, "min")) {
+        RESPONSE = MIN_RESPONSE;
+        RESPONSE_LEN = sizeof(MIN_RESPONSE) - 1;
+    } else if (strcmp(expect, "plaintext") != 0) {
+        usage();
+    }
+    if (workload == W_HOLD)
+        depth = 1; /* one request per connection, then idle */
     if (msg_size == -1)
         msg_size = workload == W_STREAM ? 65536 : 64;
     /* A datagram's payload has a hard limit; a stream message only a sanity one. */
@@ -491,7 +597,9 @@ int main(int argc, char **argv)
     }
 
     /* The send buffer. */
-    hole_off = (size_t)(strstr(RESPONSE, "Date: ") - RESPONSE) + 6;
+    const char *date = strstr(RESPONSE, "Date: ");
+    hole_off = date ? (size_t)(date - RESPONSE) + 6 : RESPONSE_LEN; /* no Date, no hole */
+    hole_len = date ? 29 : 0;
     size_t max_owed;
     if (is_echo() || workload == W_UDP) {
         period = 251; /* a prime: a dropped, repeated or reordered piece shows */
@@ -517,8 +625,19 @@ int main(int argc, char **argv)
     epfd = epoll_create1(EPOLL_CLOEXEC);
     if (epfd < 0)
         die("epoll_create1");
-    int nconns = ntargets * conns_per_target;
-    struct conn *conns = calloc((size_t)nconns, sizeof(*conns));
+    nconns = ntargets * conns_per_target;
+    /* One descriptor per connection (and a few more): tens of thousands for hold. Raise the soft
+     * limit, and the hard one if it is too low (root may). */
+    struct rlimit rl;
+    rlim_t need = (rlim_t)nconns + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need) {
+        if (rl.rlim_max < need)
+            rl.rlim_max = need;
+        rl.rlim_cur = need;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            die("setrlimit(RLIMIT_NOFILE)");
+    }
+    conns = calloc((size_t)nconns, sizeof(*conns));
     if (!conns)
         die("calloc");
     start_ns = now_ns();
@@ -528,8 +647,11 @@ int main(int argc, char **argv)
             struct conn *c = &conns[k * ntargets + i];
             c->t = &targets[i];
             c->fd = -1;
-            open_conn(c);
+            if (workload != W_HOLD)
+                open_conn(c);
         }
+    if (workload == W_HOLD)
+        hold_open_more();
 
     uint64_t end_ns = duration > 0 ? start_ns + (uint64_t)(duration * 1e9) : UINT64_MAX;
     uint64_t last_tick = start_ns;
@@ -585,10 +707,16 @@ int main(int argc, char **argv)
         }
     }
     snapshot("final");
+    /* Hold: reset every connection, so that the server sees them go at once and no TIME_WAIT
+     * keeps the ports of the next run. */
+    for (int i = 0; i < nconns && workload == W_HOLD; i++)
+        if (conns[i].fd >= 0)
+            close_conn(&conns[i], 1);
     if (!check_mode)
         return 0;
     int failed = 0;
-    const char *units = workload == W_CHURN ? "connections" : workload == W_HTTP ? "requests" : "messages";
+    const char *units = workload == W_CHURN || workload == W_HOLD ? "connections"
+                        : workload == W_HTTP ? "requests" : "messages";
     double elapsed_s = (double)(now_ns() - start_ns) / 1e9;
     for (int i = 0; i < ntargets; i++) {
         struct target *t = &targets[i];

@@ -22,7 +22,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One benchmark server: a single event-loop thread of the chosen transport serving six listeners:
+ * One benchmark server: a single event-loop thread of the chosen transport serving seven listeners:
  * <ul>
  * <li>http: HTTP/1.1 plaintext through the hand-written {@link HttpPlaintextHandler};</li>
  * <li>echo: TCP echo ({@link EchoHandler});</li>
@@ -30,15 +30,18 @@ import java.util.concurrent.TimeUnit;
  * <li>udp: UDP echo;</li>
  * <li>stream: TCP echo too, on its own port for the streaming workload (large messages);</li>
  * <li>httpcodec: HTTP/1.1 plaintext through Netty's {@link HttpServerCodec} and
- * {@link HttpCodecPlaintextHandler}, the same bytes on the wire as http.</li>
+ * {@link HttpCodecPlaintextHandler}, the same bytes on the wire as http;</li>
+ * <li>httpmin: HTTP/1.1 through Netty's {@link HttpServerCodec} and one {@link HttpMinimalHandler}
+ * shared by all connections, a 78-byte response (two headers, no Date).</li>
  * </ul>
  * Prints its PID and ports, then runs until killed.
  *
  * <pre>java dev.pollen.benchmarks.BenchServer TRANSPORT [HOST]</pre>
- * TRANSPORT is one of pollen-epoll, pollen-epoll-nobatch (write batching off), netty-epoll,
+ * TRANSPORT is one of pollen-epoll, pollen-epoll-nobatch (write batching off), pollen-epoll-syscalls
+ * (io_uring off: held writes made one system call each), netty-epoll,
  * netty-io_uring, netty-nio; HOST defaults to
  * 127.0.0.1. Ports are chosen by the kernel unless
- * -Dbench.httpPort/echoPort/churnPort/udpPort/streamPort/httpcodecPort say.
+ * -Dbench.httpPort/echoPort/churnPort/udpPort/streamPort/httpcodecPort/httpminPort say.
  */
 public final class BenchServer {
     private BenchServer() {
@@ -57,6 +60,10 @@ public final class BenchServer {
         switch (name) {
             case "pollen-epoll":
             case "pollen-epoll-nobatch": // WRITE_BATCHING off, to measure what it buys
+            case "pollen-epoll-syscalls": // io_uring off: one system call per held write
+                if (name.endsWith("-syscalls")) {
+                    System.setProperty(dev.pollen.channel.epoll.Epoll.IO_URING_PROPERTY, "false");
+                }
                 dev.pollen.channel.epoll.Epoll.ensureAvailability();
                 return new Transport(dev.pollen.channel.epoll.EpollIoHandler.newFactory(),
                         dev.pollen.channel.epoll.EpollServerSocketChannel.class,
@@ -76,13 +83,13 @@ public final class BenchServer {
                         NioDatagramChannel.class);
             default:
                 throw new IllegalArgumentException("unknown transport " + name
-                        + " (pollen-epoll, pollen-epoll-nobatch, netty-epoll, netty-io_uring, netty-nio)");
+                        + " (pollen-epoll, pollen-epoll-nobatch, pollen-epoll-syscalls, netty-epoll, netty-io_uring, netty-nio)");
         }
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: BenchServer pollen-epoll|pollen-epoll-nobatch|netty-epoll|netty-io_uring|netty-nio [host]");
+            System.err.println("usage: BenchServer pollen-epoll|pollen-epoll-nobatch|pollen-epoll-syscalls|netty-epoll|netty-io_uring|netty-nio [host]");
             System.exit(2);
         }
         Transport t = transport(args[0]);
@@ -104,10 +111,14 @@ public final class BenchServer {
         Channel stream = listen(group, t, host, Integer.getInteger("bench.streamPort", 0), EchoHandler::new);
         Channel httpCodec = listen(group, t, host, Integer.getInteger("bench.httpcodecPort", 0),
                 HttpServerCodec::new, () -> new HttpCodecPlaintextHandler(response));
+        HttpMinimalHandler shared = new HttpMinimalHandler();
+        Channel httpMin = listen(group, t, host, Integer.getInteger("bench.httpminPort", 0),
+                HttpServerCodec::new, () -> shared);
 
         System.out.println("PID " + ProcessHandle.current().pid());
         System.out.println("PORTS http=" + port(http) + " echo=" + port(echo) + " churn=" + port(churn)
                 + " udp=" + port(udp) + " stream=" + port(stream) + " httpcodec=" + port(httpCodec)
+                + " httpmin=" + port(httpMin)
                 + " transport=" + args[0]);
         System.out.flush();
         http.closeFuture().sync();
@@ -117,7 +128,7 @@ public final class BenchServer {
         ChannelHandler create();
     }
 
-    /** A listener whose connections get a new instance of each handler, in this order. */
+    /** A listener whose connections get what each factory creates (a new or a shared handler), in this order. */
     private static Channel listen(EventLoopGroup group, Transport t, String host, int port, HandlerFactory... handlers)
             throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(t.server())

@@ -1,0 +1,71 @@
+package dev.pollen.benchmarks;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The smallest useful HTTP server behind Netty's {@link HttpServerCodec}, as an independent
+ * measurement set it up: ONE instance shared by every connection answers each decoded request,
+ * whatever its method and path, with a full response carrying only {@code content-type} and
+ * {@code content-length}, written with the void promise and flushed once per read batch. On the
+ * wire the response is exactly these 78 bytes (the load client's {@code -R min}):
+ * <pre>HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!</pre>
+ * A request the codec could not decode closes the connection. Goes after an
+ * {@link HttpServerCodec} in the pipeline.
+ */
+@ChannelHandler.Sharable
+final class HttpMinimalHandler extends ChannelInboundHandlerAdapter {
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
+    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
+    private static final AsciiString HELLO_LENGTH = AsciiString.cached(Integer.toString(HELLO.readableBytes()));
+    // Header validation off, as in HttpCodecPlaintextHandler: the names and values are constants.
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest) {
+                if (((HttpRequest) msg).decoderResult().isFailure()) {
+                    ctx.close();
+                    return;
+                }
+                HttpHeaders headers = HEADERS.newHeaders();
+                headers.set(CONTENT_TYPE, TEXT_PLAIN);
+                headers.set(CONTENT_LENGTH, HELLO_LENGTH);
+                ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HELLO.duplicate(),
+                        headers, TRAILERS.newEmptyHeaders()), ctx.voidPromise());
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
