@@ -356,14 +356,16 @@ static const struct {
     CONTRACT(POLLEN_CTL_ADD), CONTRACT(POLLEN_CTL_MOD), CONTRACT(POLLEN_CTL_DEL),
     CONTRACT(POLLEN_CAP_LEVEL), CONTRACT(POLLEN_CAP_ONESHOT), CONTRACT(POLLEN_CAP_READ_CLOSED),
     CONTRACT(POLLEN_CAP_NANO_TIMEOUT), CONTRACT(POLLEN_CAP_CLOSE_REMOVES), CONTRACT(POLLEN_CAP_PRIORITY),
-    CONTRACT(POLLEN_CAP_SEND_BATCH),
+    CONTRACT(POLLEN_CAP_IO_BATCH),
     { "sizeof(pollen_event)", (int) sizeof(pollen_event) },
     { "offsetof(pollen_event, token)", (int) offsetof(pollen_event, token) },
     { "offsetof(pollen_event, ready)", (int) offsetof(pollen_event, ready) },
-    { "sizeof(pollen_send)", (int) sizeof(pollen_send) },
-    { "offsetof(pollen_send, fd)", (int) offsetof(pollen_send, fd) },
-    { "offsetof(pollen_send, result)", (int) offsetof(pollen_send, result) },
-    { "offsetof(pollen_send, iovcnt)", (int) offsetof(pollen_send, iovcnt) },
+    { "sizeof(pollen_io)", (int) sizeof(pollen_io) },
+    { "offsetof(pollen_io, fd)", (int) offsetof(pollen_io, fd) },
+    { "offsetof(pollen_io, result)", (int) offsetof(pollen_io, result) },
+    { "offsetof(pollen_io, iovcnt)", (int) offsetof(pollen_io, iovcnt) },
+    { "offsetof(pollen_io, op)", (int) offsetof(pollen_io, op) },
+    CONTRACT(POLLEN_IO_SEND), CONTRACT(POLLEN_IO_RECV),
     CONTRACT(POLLEN_ADDR_SIZE),
     CONTRACT(POLLEN_SO_KEEPALIVE), CONTRACT(POLLEN_SO_REUSEADDR), CONTRACT(POLLEN_SO_REUSEPORT),
     CONTRACT(POLLEN_SO_RCVBUF), CONTRACT(POLLEN_SO_SNDBUF), CONTRACT(POLLEN_SO_LINGER),
@@ -441,8 +443,8 @@ static jint p_ctl(JNIEnv *env, jclass clazz, jlong p, jint op, jint fd, jint int
     return pollen_poller_ctl(POLLER(p), op, FD(fd), (uint32_t) interest, (uint64_t) token);
 }
 
-static jint p_send_batch(JNIEnv *env, jclass clazz, jlong p, jlong sends, jint count) {
-    return pollen_poller_send_batch(POLLER(p), (pollen_send *) (intptr_t) sends, count);
+static jint p_io_batch(JNIEnv *env, jclass clazz, jlong p, jlong ops, jint count) {
+    return pollen_poller_io_batch(POLLER(p), (pollen_io *) (intptr_t) ops, count);
 }
 
 static jint p_wait(JNIEnv *env, jclass clazz, jlong p, jlong events, jint max, jlong timeout_ns) {
@@ -465,7 +467,7 @@ static const JNINativeMethod poller_methods[] = {
     { "pollerCreate", "(I)J", (void *) p_create },
     { "pollerCtl", "(JIIIJ)I", (void *) p_ctl },
     { "pollerWait", "(JJIJ)I", (void *) p_wait },
-    { "pollerSendBatch", "(JJI)I", (void *) p_send_batch },
+    { "pollerIoBatch", "(JJI)I", (void *) p_io_batch },
     { "pollerWake", "(J)I", (void *) p_wake },
     { "pollerClose", "(J)I", (void *) p_close },
     { "pollerCapabilities", "()I", (void *) p_capabilities },

@@ -55,10 +55,10 @@
 /* Watches urgent data: POLLEN_INTEREST_PRIORITY is accepted and POLLEN_READY_PRIORITY reported. */
 #define POLLEN_CAP_PRIORITY        0x40
 /*
- * pollen_poller_send_batch hands many sockets' writes to the kernel in one entry (epoll: an
- * io_uring submission). Without it, the function answers -ENOSYS and writes are made one by one.
+ * pollen_poller_io_batch hands many sockets' reads and writes to the kernel in one entry (epoll:
+ * an io_uring submission). Without it, the function answers -ENOSYS and each is a call of its own.
  */
-#define POLLEN_CAP_SEND_BATCH      0x80
+#define POLLEN_CAP_IO_BATCH      0x80
 
 /* One delivered event; 16 bytes, laid out identically on every platform. */
 typedef struct pollen_event {
@@ -73,26 +73,30 @@ _Static_assert(offsetof(pollen_event, token) == 0, "pollen_event.token at offset
 _Static_assert(offsetof(pollen_event, ready) == 8, "pollen_event.ready at offset 8");
 
 /*
- * One socket's gathering write in a batch; 32 bytes, laid out identically on every platform.
- * iov points at iovcnt struct iovecs; result receives the bytes written or a negative errno
- * (-EAGAIN when the socket could take nothing now). Every write is non-blocking and never raises
- * SIGPIPE, exactly as the plain send path.
+ * One socket's read or write in a batch; 32 bytes, laid out identically on every platform.
+ * POLLEN_IO_SEND: a gathering write of the iovcnt struct iovecs at iov. POLLEN_IO_RECV: a read
+ * into the one struct iovec at iov (iovcnt 1). result receives the bytes moved (0 for a read: end
+ * of stream) or a negative errno (-EAGAIN when the socket had nothing to give or no room now).
+ * Every operation is non-blocking and never raises SIGPIPE, exactly as the plain calls.
  */
-#define POLLEN_SEND_NOT_MADE INT64_MIN
+#define POLLEN_IO_SEND 0
+#define POLLEN_IO_RECV 1
+#define POLLEN_IO_NOT_MADE INT64_MIN
 
-typedef struct pollen_send {
+typedef struct pollen_io {
     uint64_t iov;
     int64_t fd;
     int64_t result;
     int32_t iovcnt;
-    int32_t reserved;
-} pollen_send;
+    int32_t op;
+} pollen_io;
 
-/* What the Java side writes by offset (SEND_SIZE 32, iov at 0, fd at 8, result at 16, iovcnt at 24). */
-_Static_assert(sizeof(pollen_send) == 32, "pollen_send is 32 bytes");
-_Static_assert(offsetof(pollen_send, fd) == 8, "pollen_send.fd at offset 8");
-_Static_assert(offsetof(pollen_send, result) == 16, "pollen_send.result at offset 16");
-_Static_assert(offsetof(pollen_send, iovcnt) == 24, "pollen_send.iovcnt at offset 24");
+/* What the Java side writes by offset (IO_SIZE 32: iov at 0, fd at 8, result at 16, iovcnt at 24, op at 28). */
+_Static_assert(sizeof(pollen_io) == 32, "pollen_io is 32 bytes");
+_Static_assert(offsetof(pollen_io, fd) == 8, "pollen_io.fd at offset 8");
+_Static_assert(offsetof(pollen_io, result) == 16, "pollen_io.result at offset 16");
+_Static_assert(offsetof(pollen_io, iovcnt) == 24, "pollen_io.iovcnt at offset 24");
+_Static_assert(offsetof(pollen_io, op) == 28, "pollen_io.op at offset 28");
 
 typedef struct pollen_poller pollen_poller;
 
@@ -110,14 +114,14 @@ int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest,
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns);
 
 /*
- * Makes count writes, each to its own socket, with as few kernel entries as the backend allows,
- * and sets the result of each write it makes. The caller sets every result to POLLEN_SEND_NOT_MADE
- * first: a write still marked so after the call was not made (nothing of it was written) and is
- * to be made the plain way. Returns 0 if every write was made, else the negative errno that stopped
- * the rest (-ENOSYS, and none made, without POLLEN_CAP_SEND_BATCH). A call with count 0 prepares
- * what batches need (0 if it could). Loop thread only.
+ * Makes count reads and writes, each on its own socket, with as few kernel entries as the backend
+ * allows, and sets the result of each one it makes. The caller sets every result to
+ * POLLEN_IO_NOT_MADE first: an operation still marked so after the call was not made (nothing was
+ * moved) and is to be made the plain way. Returns 0 if every one was made, else the negative errno
+ * that stopped the rest (-ENOSYS, and none made, without POLLEN_CAP_IO_BATCH). A call with count 0
+ * prepares what batches need (0 if it could). Loop thread only.
  */
-int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count);
+int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count);
 
 /* Interrupts a wait in progress (or the next one). Safe from any thread. */
 int pollen_poller_wake(pollen_poller *p);

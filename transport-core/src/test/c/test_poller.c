@@ -472,16 +472,16 @@ static void recv_all(pollen_fd fd, char *buf, int len) {
 }
 #endif
 
-static void test_send_batch(void) {
+static void test_io_batch(void) {
     pollen_poller *p;
-    pollen_send sends[300];
+    pollen_io sends[300];
     CHECK_RC(pollen_poller_create(&p, 8));
     for (int i = 0; i < 300; i++) {
-        sends[i].result = POLLEN_SEND_NOT_MADE;
+        sends[i].result = POLLEN_IO_NOT_MADE;
     }
-    if (!(pollen_poller_capabilities() & POLLEN_CAP_SEND_BATCH)) {
-        CHECK(pollen_poller_send_batch(p, sends, 1) == -ENOSYS);
-        CHECK(sends[0].result == POLLEN_SEND_NOT_MADE);   /* nothing made, nothing set */
+    if (!(pollen_poller_capabilities() & POLLEN_CAP_IO_BATCH)) {
+        CHECK(pollen_poller_io_batch(p, sends, 1) == -ENOSYS);
+        CHECK(sends[0].result == POLLEN_IO_NOT_MADE);   /* nothing made, nothing set */
         CHECK_RC(pollen_poller_close(p));
         return;
     }
@@ -499,38 +499,54 @@ static void test_send_batch(void) {
     CHECK_RC(pollen_socket_shutdown(a2, 0, 1));
     struct iovec hello[2] = { { "hello ", 6 }, { "world", 5 } };
     struct iovec x = { "x", 1 };
-    pollen_send batch[4] = {
-        { .iov = (uint64_t) (uintptr_t) hello, .fd = a1, .iovcnt = 2, .result = POLLEN_SEND_NOT_MADE },
-        { .iov = (uint64_t) (uintptr_t) &x, .fd = a2, .iovcnt = 1, .result = POLLEN_SEND_NOT_MADE },
-        { .iov = (uint64_t) (uintptr_t) &x, .fd = a3, .iovcnt = 1, .result = POLLEN_SEND_NOT_MADE },
-        { .iov = (uint64_t) (uintptr_t) &x, .fd = -1, .iovcnt = 1, .result = POLLEN_SEND_NOT_MADE },
+    pollen_io batch[4] = {
+        { .iov = (uint64_t) (uintptr_t) hello, .fd = a1, .iovcnt = 2, .result = POLLEN_IO_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &x, .fd = a2, .iovcnt = 1, .result = POLLEN_IO_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &x, .fd = a3, .iovcnt = 1, .result = POLLEN_IO_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &x, .fd = -1, .iovcnt = 1, .result = POLLEN_IO_NOT_MADE },
     };
-    CHECK_RC(pollen_poller_send_batch(p, batch, 4));
+    CHECK_RC(pollen_poller_io_batch(p, batch, 4));
     CHECK(batch[0].result == 11);             /* both iovecs, in order */
     CHECK(batch[1].result == -EPIPE);         /* output shut down: the error, no SIGPIPE */
     CHECK(batch[2].result == -EAGAIN);        /* full: refused at once, never waited for */
     CHECK(batch[3].result == -EBADF);
+    /* Reads in a batch: what is there, end of stream, and nothing yet (never waited for). */
+    pollen_poller *w;
+    pollen_event ev[1];
+    CHECK_RC(pollen_poller_create(&w, 1));
+    CHECK_RC(pollen_poller_ctl(w, POLLEN_CTL_ADD, b1, POLLEN_INTEREST_READ, 1));
+    CHECK(wait_for(w, ev, 1, 10000000000LL) == 1);
+    CHECK_RC(pollen_poller_close(w));
+    char r1[64], r2[8], r3[8];
+    struct iovec v1 = { r1, sizeof(r1) }, v2 = { r2, sizeof(r2) }, v3 = { r3, sizeof(r3) };
+    pollen_io reads[3] = {
+        { .iov = (uint64_t) (uintptr_t) &v1, .fd = b1, .iovcnt = 1, .op = POLLEN_IO_RECV, .result = POLLEN_IO_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &v2, .fd = b2, .iovcnt = 1, .op = POLLEN_IO_RECV, .result = POLLEN_IO_NOT_MADE },
+        { .iov = (uint64_t) (uintptr_t) &v3, .fd = a3, .iovcnt = 1, .op = POLLEN_IO_RECV, .result = POLLEN_IO_NOT_MADE },
+    };
+    CHECK_RC(pollen_poller_io_batch(p, reads, 3));
+    CHECK(reads[0].result == 11 && memcmp(r1, "hello world", 11) == 0);
+    CHECK(reads[1].result == 0);              /* a2 shut its output down: end of stream */
+    CHECK(reads[2].result == -EAGAIN);        /* b3 sent nothing */
     char got[300];
-    recv_all(b1, got, 11);
-    CHECK(memcmp(got, "hello world", 11) == 0);
-    /* More writes than the ring has entries: made in several entries, in order. */
+    /* More operations than the ring has entries: made in several entries, in order. */
     char bytes[300];
     struct iovec one[300];
     for (int i = 0; i < 300; i++) {
         bytes[i] = (char) i;
         one[i].iov_base = &bytes[i];
         one[i].iov_len = 1;
-        sends[i] = (pollen_send) { .iov = (uint64_t) (uintptr_t) &one[i], .fd = a1, .iovcnt = 1,
-                                   .result = POLLEN_SEND_NOT_MADE };
+        sends[i] = (pollen_io) { .iov = (uint64_t) (uintptr_t) &one[i], .fd = a1, .iovcnt = 1,
+                                   .result = POLLEN_IO_NOT_MADE };
     }
-    CHECK_RC(pollen_poller_send_batch(p, sends, 300));
+    CHECK_RC(pollen_poller_io_batch(p, sends, 300));
     for (int i = 0; i < 300; i++) {
         CHECK(sends[i].result == 1);
     }
     recv_all(b1, got, 300);
     CHECK(memcmp(got, bytes, 300) == 0);
-    CHECK(pollen_poller_send_batch(p, sends, 0) == 0);
-    CHECK(pollen_poller_send_batch(p, sends, -1) == -EINVAL);
+    CHECK(pollen_poller_io_batch(p, sends, 0) == 0);
+    CHECK(pollen_poller_io_batch(p, sends, -1) == -EINVAL);
     pollen_fd all[] = { a1, b1, a2, b2, a3, b3 };
     for (int i = 0; i < 6; i++) {
         CHECK_RC(pollen_socket_close(all[i]));
@@ -556,6 +572,6 @@ int main(void) {
     RUN(test_oneshot_rearms_on_mod);
     RUN(test_close_removes);
     RUN(test_urgent_data_is_priority);
-    RUN(test_send_batch);
+    RUN(test_io_batch);
     return 0;
 }

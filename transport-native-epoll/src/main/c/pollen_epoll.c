@@ -32,7 +32,7 @@
 
 /* The eventfd's registration; callers' tokens never take this value. */
 #define WAKE_TOKEN UINT64_MAX
-/* Writes one io_uring_enter takes at most; a bigger batch enters once per this many. */
+/* Operations one io_uring_enter takes at most; a bigger batch enters once per this many. */
 #define URING_ENTRIES 256
 
 struct pollen_poller {
@@ -40,7 +40,7 @@ struct pollen_poller {
     int wakefd;
     int capacity;
     struct epoll_event *events;
-    pollen_uring *uring; /* made by the first batch of writes */
+    pollen_uring *uring; /* made by the first (usually empty) batch */
 };
 
 /* -1 unknown, 0 absent, 1 present: epoll_pwait2 arrived in Linux 5.11. */
@@ -166,6 +166,12 @@ int pollen_epoll_wait_ns(int epfd, struct epoll_event *events, int max, int64_t 
     return raw_epoll_wait(epfd, events, max, ms > INT_MAX ? INT_MAX : (int) ms);
 }
 
+static int64_t monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns) {
     if (max <= 0) {
         return -EINVAL;
@@ -178,9 +184,29 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
         p->events = grown;
         p->capacity = max;
     }
-    int n = pollen_epoll_wait_ns(p->epfd, p->events, max, timeout_ns);
+    int64_t deadline = 0;
+    if (timeout_ns > 0) {
+        int64_t now = monotonic_ns();
+        deadline = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+    }
+    int n;
+    /*
+     * An interrupted wait is made again for the time left: besides signals, the kernel interrupts a
+     * task's waits to run io_uring work queued for it, and a timeout must never end early.
+     */
+    while ((n = pollen_epoll_wait_ns(p->epfd, p->events, max, timeout_ns)) < 0 && errno == EINTR) {
+        if (timeout_ns == 0) {
+            return 0;
+        }
+        if (timeout_ns > 0) {
+            timeout_ns = deadline - monotonic_ns();
+            if (timeout_ns <= 0) {
+                return 0;
+            }
+        }
+    }
     if (n < 0) {
-        return errno == EINTR ? 0 : neg_errno();
+        return neg_errno();
     }
     int out = 0;
     for (int i = 0; i < n; i++) {
@@ -199,8 +225,8 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
     return out;
 }
 
-int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count) {
-    if (!(POLLEN_EPOLL_CAPS & POLLEN_CAP_SEND_BATCH) || count < 0) {
+int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count) {
+    if (!(POLLEN_EPOLL_CAPS & POLLEN_CAP_IO_BATCH) || count < 0) {
         return count < 0 ? -EINVAL : -ENOSYS;
     }
     if (p->uring == NULL) {
@@ -209,7 +235,7 @@ int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count) {
             return rc;
         }
     }
-    return pollen_uring_send_batch(p->uring, sends, count);
+    return pollen_uring_io_batch(p->uring, ops, count);
 }
 
 int pollen_poller_wake(pollen_poller *p) {
@@ -257,7 +283,7 @@ uint32_t pollen_poller_capabilities(void) {
     }
 #endif
     if (pollen_uring_probe() == 0) {
-        caps |= POLLEN_CAP_SEND_BATCH;
+        caps |= POLLEN_CAP_IO_BATCH;
     }
     return caps & POLLEN_EPOLL_CAPS;
 }

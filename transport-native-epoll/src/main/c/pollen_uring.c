@@ -1,9 +1,9 @@
 /*
- * The epoll backend's io_uring (pollen_uring.h): a ring per poller, made on the loop thread by its
- * first (usually empty) batch, through which a batch of socket writes enters the kernel once instead of once per
- * socket. Each write is an IORING_OP_SENDMSG with MSG_DONTWAIT, so it keeps the plain path's
- * semantics: it is made inline during the submission, writes what fits, and completes with
- * -EAGAIN instead of waiting; the ring never holds a write past the call that made it.
+ * The epoll backend's io_uring (pollen_uring.h): a ring per poller, made by its first (usually
+ * empty) batch, through which a batch of socket reads and writes enters the kernel once instead
+ * of once per socket. Each is an IORING_OP_SEND, SENDMSG or RECV with MSG_DONTWAIT, so it keeps the plain
+ * path's semantics: it is made inline during the submission, moves what it can, and completes with
+ * -EAGAIN instead of waiting; the ring never holds an operation past the call that made it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -38,7 +38,6 @@ struct pollen_uring {
     size_t cq_ring_size;
     size_t sqes_size;
     struct msghdr *msgs; /* one per submission slot, alive until its write completes */
-    int have_send;       /* IORING_OP_SEND (5.6+) */
 };
 
 static int sys_setup(unsigned entries, struct io_uring_params *p) {
@@ -49,10 +48,12 @@ static int sys_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned
     return (int) syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, NULL, 0);
 }
 
+static int supports(const struct io_uring_probe *probe, int op) {
+    return probe->last_op >= op && (probe->ops[op].flags & IO_URING_OP_SUPPORTED);
+}
+
 /* 1: not probed yet. */
 static volatile int probe_result = 1;
-/* Whether IORING_OP_SEND is there too (known once probe_result is). */
-static volatile int probe_send;
 
 int pollen_uring_probe(void) {
     int rc = probe_result;
@@ -73,10 +74,8 @@ int pollen_uring_probe(void) {
             /* Before Linux 5.6 there is no probe: too old for what this backend asks. */
             rc = errno == EINVAL ? -EOPNOTSUPP : neg_errno();
         } else {
-            rc = probe->last_op >= IORING_OP_SENDMSG
-                    && (probe->ops[IORING_OP_SENDMSG].flags & IO_URING_OP_SUPPORTED) ? 0 : -EOPNOTSUPP;
-            probe_send = probe->last_op >= IORING_OP_SEND
-                    && (probe->ops[IORING_OP_SEND].flags & IO_URING_OP_SUPPORTED);
+            rc = supports(probe, IORING_OP_SENDMSG) && supports(probe, IORING_OP_SEND)
+                    && supports(probe, IORING_OP_RECV) ? 0 : -EOPNOTSUPP;
         }
         free(probe);
         close(fd);
@@ -120,7 +119,6 @@ int pollen_uring_create(pollen_uring **out, unsigned entries) {
         return rc;
     }
     r->entries = p.sq_entries;
-    r->have_send = pollen_uring_probe() == 0 && probe_send;
     r->sq_ring_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
     r->cq_ring_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
     if (p.features & IORING_FEAT_SINGLE_MMAP) {
@@ -177,13 +175,13 @@ fail:
 }
 
 /*
- * Moves the completions of `expected` submitted writes into their results. Should the ring fail
- * while they are collected, the writes still without a result get -EIO: they were handed to the
- * kernel, so retrying them could send their bytes twice; failing them closes their channels.
+ * Moves the completions of `expected` submitted operations into their results. Should the ring fail
+ * while they are collected, the operations still without a result get -EIO: they were handed to the
+ * kernel, so retrying them could move their bytes twice; failing them closes their channels.
  */
-static void reap(pollen_uring *r, pollen_send *sends, unsigned expected) {
+static void reap(pollen_uring *r, pollen_io *ops, unsigned expected) {
     for (unsigned i = 0; i < expected; i++) {
-        sends[i].result = -EIO;
+        ops[i].result = -EIO;
     }
     unsigned got = 0;
     while (got < expected) {
@@ -191,7 +189,7 @@ static void reap(pollen_uring *r, pollen_send *sends, unsigned expected) {
         unsigned tail = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);
         for (; head != tail; head++) {
             struct io_uring_cqe *cqe = &r->cqes[head & r->cq_mask];
-            sends[cqe->user_data].result = cqe->res;
+            ops[cqe->user_data].result = cqe->res;
             got++;
         }
         __atomic_store_n(r->cq_head, head, __ATOMIC_RELEASE);
@@ -201,18 +199,24 @@ static void reap(pollen_uring *r, pollen_send *sends, unsigned expected) {
     }
 }
 
-/* One chunk of at most r->entries writes; the number submitted, or a negative errno if none was. */
-static int send_chunk(pollen_uring *r, pollen_send *sends, unsigned n) {
+/* One chunk of at most r->entries operations; the number submitted, or a negative errno if none was. */
+static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n) {
     unsigned tail = *r->sq_tail;
     for (unsigned i = 0; i < n; i++) {
         unsigned slot = (tail + i) & r->sq_mask;
-        struct iovec *iov = (struct iovec *) (uintptr_t) sends[i].iov;
+        struct iovec *iov = (struct iovec *) (uintptr_t) ops[i].iov;
         struct io_uring_sqe *sqe = &r->sqes[slot];
         memset(sqe, 0, sizeof(*sqe));
-        sqe->fd = (int) sends[i].fd;
+        sqe->fd = (int) ops[i].fd;
         sqe->msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
         sqe->user_data = i;
-        if (sends[i].iovcnt == 1 && iov[0].iov_len <= UINT32_MAX && r->have_send) {
+        if (ops[i].op == POLLEN_IO_RECV) {
+            /* One buffer (checked by the caller): a plain recv. */
+            sqe->opcode = IORING_OP_RECV;
+            sqe->msg_flags = MSG_DONTWAIT;
+            sqe->addr = (uint64_t) (uintptr_t) iov[0].iov_base;
+            sqe->len = iov[0].iov_len > UINT32_MAX ? UINT32_MAX : (uint32_t) iov[0].iov_len;
+        } else if (ops[i].iovcnt == 1 && iov[0].iov_len <= UINT32_MAX) {
             /* One buffer: a plain send, which skips importing a message header. */
             sqe->opcode = IORING_OP_SEND;
             sqe->addr = (uint64_t) (uintptr_t) iov[0].iov_base;
@@ -221,14 +225,14 @@ static int send_chunk(pollen_uring *r, pollen_send *sends, unsigned n) {
             struct msghdr *msg = &r->msgs[slot];
             memset(msg, 0, sizeof(*msg));
             msg->msg_iov = iov;
-            msg->msg_iovlen = (size_t) sends[i].iovcnt;
+            msg->msg_iovlen = (size_t) ops[i].iovcnt;
             sqe->opcode = IORING_OP_SENDMSG;
             sqe->addr = (uint64_t) (uintptr_t) msg;
             sqe->len = 1;
         }
     }
     __atomic_store_n(r->sq_tail, tail + n, __ATOMIC_RELEASE);
-    /* Submit and collect in one entry; the writes never wait, so all complete during the submit. */
+    /* Submit and collect in one entry; the operations never wait, so all complete during the submit. */
     unsigned submitted = 0;
     int rc = 0;
     while (submitted < n) {
@@ -253,14 +257,14 @@ static int send_chunk(pollen_uring *r, pollen_send *sends, unsigned n) {
     if (submitted == 0) {
         return rc;
     }
-    reap(r, sends, submitted);
+    reap(r, ops, submitted);
     return (int) submitted;
 }
 
-int pollen_uring_send_batch(pollen_uring *r, pollen_send *sends, int count) {
+int pollen_uring_io_batch(pollen_uring *r, pollen_io *ops, int count) {
     for (int done = 0; done < count;) {
         unsigned n = (unsigned) (count - done) < r->entries ? (unsigned) (count - done) : r->entries;
-        int k = send_chunk(r, sends + done, n);
+        int k = send_chunk(r, ops + done, n);
         if (k < 0) {
             return k;
         }

@@ -462,10 +462,10 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
     return out;
 }
 
-/* No POLLEN_CAP_SEND_BATCH here: kevent has no way to write, so writes are made one by one. */
-int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count) {
+/* No POLLEN_CAP_IO_BATCH here: kevent only polls, so reads and writes are made one by one. */
+int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count) {
     (void) p;
-    (void) sends;
+    (void) ops;
     (void) count;
     return -ENOSYS;
 }

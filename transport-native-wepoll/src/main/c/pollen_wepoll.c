@@ -214,10 +214,10 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
     }
 }
 
-/* No POLLEN_CAP_SEND_BATCH here: the AFD driver only polls, so writes are made one by one. */
-int pollen_poller_send_batch(pollen_poller *p, pollen_send *sends, int count) {
+/* No POLLEN_CAP_IO_BATCH here: the AFD driver only polls, so reads and writes are made one by one. */
+int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count) {
     (void) p;
-    (void) sends;
+    (void) ops;
     (void) count;
     return -ENOSYS;
 }

@@ -160,7 +160,7 @@ int host_bind_natives(const char *prefix) {
     BIND(P, POLLER_CLASS, pollerCreate, "(I)J");
     BIND(P, POLLER_CLASS, pollerCtl, "(JIIIJ)I");
     BIND(P, POLLER_CLASS, pollerWait, "(JJIJ)I");
-    BIND(P, POLLER_CLASS, pollerSendBatch, "(JJI)I");
+    BIND(P, POLLER_CLASS, pollerIoBatch, "(JJI)I");
     BIND(P, POLLER_CLASS, pollerWake, "(J)I");
     BIND(P, POLLER_CLASS, pollerClose, "(J)I");
     BIND(P, POLLER_CLASS, pollerCapabilities, "()I");

@@ -96,7 +96,7 @@ typedef struct poller_natives {
     jlong (JNICALL *pollerCreate)(JNIEnv *, jclass, jint);
     jint (JNICALL *pollerCtl)(JNIEnv *, jclass, jlong, jint, jint, jint, jlong);
     jint (JNICALL *pollerWait)(JNIEnv *, jclass, jlong, jlong, jint, jlong);
-    jint (JNICALL *pollerSendBatch)(JNIEnv *, jclass, jlong, jlong, jint);
+    jint (JNICALL *pollerIoBatch)(JNIEnv *, jclass, jlong, jlong, jint);
     jint (JNICALL *pollerWake)(JNIEnv *, jclass, jlong);
     jint (JNICALL *pollerClose)(JNIEnv *, jclass, jlong);
     jint (JNICALL *pollerCapabilities)(JNIEnv *, jclass);

@@ -119,8 +119,8 @@ void area_poller(void) {
     if (!check("pollerCreate(16) returns a poller", p > 0, "returned %lld", (long long) p)) {
         return;
     }
-    /* No POLLEN_CAP_SEND_BATCH on Windows: a batch is refused whole, and the loop writes one by one. */
-    check_err("pollerSendBatch is -ENOSYS (writes are made one by one)", PN(pollerSendBatch, p, 0, 0), E(ENOSYS));
+    /* No POLLEN_CAP_IO_BATCH on Windows: a batch is refused whole, and the loop writes one by one. */
+    check_err("pollerIoBatch is -ENOSYS (reads and writes are made one by one)", PN(pollerIoBatch, p, 0, 0), E(ENOSYS));
 
     check_eq("pollerWait(timeout 0) with nothing registered returns 0", PN(pollerWait, p, ADDR(ev), CAP, 0), 0);
     double t0 = now_ms();

@@ -46,7 +46,7 @@ static const expected_native expected[] = {
     { POLLER_CLASS, "pollerCreate", "(I)J" },
     { POLLER_CLASS, "pollerCtl", "(JIIIJ)I" },
     { POLLER_CLASS, "pollerWait", "(JJIJ)I" },
-    { POLLER_CLASS, "pollerSendBatch", "(JJI)I" },
+    { POLLER_CLASS, "pollerIoBatch", "(JJI)I" },
     { POLLER_CLASS, "pollerWake", "(J)I" },
     { POLLER_CLASS, "pollerClose", "(J)I" },
     { POLLER_CLASS, "pollerCapabilities", "()I" },

@@ -106,8 +106,8 @@ final class FakePoller implements PollerBackend {
     }
 
     @Override
-    public int sendBatch(long poller, long sendsAddress, int count) {
-        return -38; // ENOSYS: no CAP_SEND_BATCH
+    public int ioBatch(long poller, long opsAddress, int count) {
+        return -38; // ENOSYS: no CAP_IO_BATCH
     }
 
     @Override

@@ -71,8 +71,8 @@ class WaitFailureTest {
         }
 
         @Override
-        public int sendBatch(long poller, long sendsAddress, int count) {
-            return real.sendBatch(poller, sendsAddress, count);
+        public int ioBatch(long poller, long opsAddress, int count) {
+            return real.ioBatch(poller, opsAddress, count);
         }
 
         @Override

@@ -340,11 +340,22 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
      * Adds this channel's flushed data to the loop's batch of writes (see
      * {@link PollenIoHandler#sendHeldFlushes}); stream channels do, others write the plain way.
      */
-    void addToSendBatch(SendBatch batch) throws Exception {
+    void addToSendBatch(IoBatch batch) throws Exception {
+    }
+
+    /**
+     * Adds a read of this channel to the loop's batch, made before the batch's events are handled
+     * (see {@link PollenIoHandler#readBatch}); stream channels do, others read the plain way.
+     */
+    void addToReadBatch(IoBatch batch) {
+    }
+
+    /** Takes this channel's read from a batch just made; the next readReady delivers it first. */
+    void takeReadResult(IoBatch batch) {
     }
 
     /** Takes this channel's result from a batch just made; {@link #doWrite} accounts for it first. */
-    void takeSendResult(SendBatch batch) {
+    void takeSendResult(IoBatch batch) {
     }
 
     /** Whether a batch wrote for this channel and {@link #doWrite} has not yet accounted for it. */
@@ -538,7 +549,7 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
         }
 
         /** Offers the held flush to the loop's batch of writes, if it is still to be made the plain way. */
-        final void addToSendBatch(SendBatch batch) {
+        final void addToSendBatch(IoBatch batch) {
             if (flushHeld && !isInterested(Readiness.INTEREST_WRITE) && isActive()) {
                 try {
                     AbstractPollenChannel.this.addToSendBatch(batch);
@@ -548,8 +559,19 @@ public abstract class AbstractPollenChannel extends AbstractChannel {
             }
         }
 
-        final void takeSendResult(SendBatch batch) {
+        final void takeSendResult(IoBatch batch) {
             AbstractPollenChannel.this.takeSendResult(batch);
+        }
+
+        /** Offers a read to the loop's batch if this channel would read now (interest set, reading wanted). */
+        final void addToReadBatch(IoBatch batch) {
+            if (isInterested(Readiness.INTEREST_READ) && isActive() && (readPending || config().isAutoRead())) {
+                AbstractPollenChannel.this.addToReadBatch(batch);
+            }
+        }
+
+        final void takeReadResult(IoBatch batch) {
+            AbstractPollenChannel.this.takeReadResult(batch);
         }
 
         @Override

@@ -109,12 +109,19 @@ public abstract class AbstractPollenDomainSocketChannel extends AbstractPollenSt
         return super.remoteAddress();
     }
 
+    @Override
+    protected boolean readsAhead() {
+        // Descriptors come with recvmsg's control data: a plain batched read would lose them.
+        return config.getReadMode() == DomainSocketReadMode.BYTES;
+    }
+
     private final class DomainUnsafe extends StreamUnsafe {
         private final int[] received = new int[MAX_FDS_PER_MESSAGE];
 
         @Override
         protected void readReady() {
-            if (config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS) {
+            // Bytes a batch read ahead (in BYTES mode) go first, should the mode have changed since.
+            if (config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS && !hasReadInBatch()) {
                 readDescriptors();
             } else {
                 super.readReady();

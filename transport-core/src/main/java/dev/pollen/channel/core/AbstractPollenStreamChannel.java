@@ -41,7 +41,11 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     /** This channel's write in the loop's batch being made, or -1. */
     private int batchIndex = -1;
     /** What the loop's last batch wrote for this channel, until doWrite accounts for it; NOT_MADE if none. */
-    private long sentInBatch = SendBatch.NOT_MADE;
+    private long sentInBatch = IoBatch.NOT_MADE;
+    /** A buffer a batch read into (or is about to), until readReady delivers it; its read's index and result. */
+    private ByteBuf readInBatch;
+    private int readIndex = -1;
+    private long readResult = IoBatch.NOT_MADE;
     /** {@link PollenChannelOption#WRITE_BATCHING}, kept here for the flush path. */
     volatile boolean writeBatching = true;
 
@@ -82,15 +86,15 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     }
 
     @Override
-    void addToSendBatch(SendBatch batch) throws Exception {
+    void addToSendBatch(IoBatch batch) throws Exception {
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (in != null && in.current() instanceof ByteBuf && !socket.isOutputShutdown()) {
-            batchIndex = batch.add(socket.intValue(), in);
+            batchIndex = batch.addSend(socket.intValue(), in);
         }
     }
 
     @Override
-    void takeSendResult(SendBatch batch) {
+    void takeSendResult(IoBatch batch) {
         if (batchIndex >= 0) {
             sentInBatch = batch.result(batchIndex);
             batchIndex = -1;
@@ -98,16 +102,109 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     }
 
     @Override
+    void addToReadBatch(IoBatch batch) {
+        ChannelConfig config = config();
+        if (readInBatch != null || shouldBreakReadReady(config) || !readsAhead()) {
+            return;
+        }
+        ReadHandle handle = ((AbstractPollenUnsafe) unsafe()).recvBufAllocHandle();
+        handle.reset(config);
+        ByteBuf buf = handle.allocate(config.getAllocator());
+        int writerIndex = buf.writerIndex();
+        int writable = buf.writableBytes();
+        long address = -1;
+        if (buf.hasMemoryAddress()) {
+            address = buf.memoryAddress() + writerIndex;
+        } else if (buf.nioBufferCount() == 1) {
+            ByteBuffer nio = buf.internalNioBuffer(writerIndex, writable);
+            if (nio.isDirect()) {
+                address = NativeMemory.address(nio) + nio.position();
+            }
+        }
+        int index = address < 0 ? -1 : batch.addRecv(socket.intValue(), address, writable);
+        if (index < 0) {
+            buf.release(); // read the plain way, into a heap buffer through the scratch buffer
+            return;
+        }
+        handle.attemptedBytesRead(writable);
+        readInBatch = buf;
+        readIndex = index;
+    }
+
+    @Override
+    void takeReadResult(IoBatch batch) {
+        if (readIndex >= 0) {
+            readResult = batch.result(readIndex);
+            readIndex = -1;
+            if (readResult == IoBatch.NOT_MADE) {
+                releaseReadInBatch();
+            }
+        }
+    }
+
+    /**
+     * Whether the loop may make this channel's next read in its batch, before the ready event is
+     * handled: only where readReady would start with a plain read of bytes (not while descriptors
+     * or a splice are to be read instead).
+     */
+    protected boolean readsAhead() {
+        return true;
+    }
+
+    /** Whether a batch read bytes for this channel that readReady has yet to deliver (first). */
+    protected final boolean hasReadInBatch() {
+        return readInBatch != null;
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            // A read a batch made for an event this channel did not live to handle: nothing to deliver it to.
+            releaseReadInBatch();
+        }
+    }
+
+    /** Drops a batch's buffer not delivered (the channel closes, or the batch did not read). */
+    private void releaseReadInBatch() {
+        ByteBuf buf = readInBatch;
+        if (buf != null) {
+            readInBatch = null;
+            readResult = IoBatch.NOT_MADE;
+            buf.release();
+        }
+    }
+
+    /**
+     * The bytes a batch read for this channel, as {@link #readBytes} reports a read of its own
+     * (-1: end of stream, 0: nothing there), into the buffer taken from {@link #readInBatch}.
+     */
+    private int batchedReadDone(ByteBuf buf, long result) throws IOException {
+        if (result > 0) {
+            buf.writerIndex(buf.writerIndex() + (int) result);
+            return (int) result;
+        }
+        if (result == 0) {
+            return -1;
+        }
+        if (Errors.isWouldBlock((int) result)) {
+            return 0;
+        }
+        throw Errors.newIOException("recv", (int) result, true);
+    }
+
+    @Override
     boolean hasSendResult() {
-        return sentInBatch != SendBatch.NOT_MADE;
+        return sentInBatch != IoBatch.NOT_MADE;
     }
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         int spin = config().getWriteSpinCount();
-        if (sentInBatch != SendBatch.NOT_MADE) {
+        if (sentInBatch != IoBatch.NOT_MADE) {
             long sent = sentInBatch;
-            sentInBatch = SendBatch.NOT_MADE;
+            sentInBatch = IoBatch.NOT_MADE;
             spin -= batchedWriteDone(in, sent);
         }
         while (spin > 0) {
@@ -457,8 +554,17 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
             boolean allDataRead = false;
             try {
                 do {
-                    buf = handle.allocate(allocator);
-                    handle.lastBytesRead(readBytes(buf));
+                    if (readInBatch != null) {
+                        // The batch made before this event was handled read the first bytes already.
+                        buf = readInBatch;
+                        long result = readResult;
+                        readInBatch = null;
+                        readResult = IoBatch.NOT_MADE;
+                        handle.lastBytesRead(batchedReadDone(buf, result));
+                    } else {
+                        buf = handle.allocate(allocator);
+                        handle.lastBytesRead(readBytes(buf));
+                    }
                     if (handle.lastBytesRead() <= 0) {
                         buf.release();
                         buf = null;

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 /**
  * A native array of {@code struct iovec} filled from the flushed messages of a
  * {@link io.netty.channel.ChannelOutboundBuffer}, for one gathering write: the loop's own (one per
- * event loop), or a {@link SendBatch}'s, which holds one segment per write of the batch.
+ * event loop), or a {@link IoBatch}'s, which holds one segment per write of the batch.
  */
 public final class IovArray implements MessageProcessor {
     private static final int ADDRESS_SIZE = NativeMemory.ADDRESS_SIZE;
@@ -80,7 +80,7 @@ public final class IovArray implements MessageProcessor {
         return true;
     }
 
-    private boolean add(long addr, int len) {
+    boolean add(long addr, int len) {
         if (count == IOV_MAX || base + count == capacity || (count > 0 && size + len > MAX_BYTES)) {
             return false;
         }

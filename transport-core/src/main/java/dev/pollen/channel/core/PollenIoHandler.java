@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * cross-thread wake-ups that skip redundant writes, interest changes collected during an iteration
  * and handed to the poller once, just before the next wait, the writes flushed while a batch's
  * reads are handled sent together at its end (in one kernel entry where the backend can:
- * {@link PollerBackend#CAP_SEND_BATCH}), active I/O time reported to Netty, and cheap counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
+ * {@link PollerBackend#CAP_IO_BATCH}), active I/O time reported to Netty, and cheap counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
  */
 public abstract class PollenIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PollenIoHandler.class);
@@ -54,8 +54,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private final boolean closeRemoves;
     private final ThreadAwareExecutor executor;
     private final long poller;
-    /** Held writes go to the kernel in one batch (CAP_SEND_BATCH); cleared if the backend fails one. */
-    private boolean sendBatching;
+    /** Reads and held writes go to the kernel in batches (CAP_IO_BATCH); cleared if the backend fails one. */
+    private boolean ioBatching;
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     private final AtomicInteger wakersInFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -84,7 +84,10 @@ public abstract class PollenIoHandler implements IoHandler {
     private int heldCount;
 
     private IovArray iovArray;
-    private SendBatch sendBatch;
+    private IoBatch ioBatch;
+    /** The channels whose reads are in the batch being made (loop thread only). */
+    private AbstractPollenChannel.AbstractPollenUnsafe[] readBatchChannels =
+            new AbstractPollenChannel.AbstractPollenUnsafe[64];
     private DatagramPacketArray datagramReads;
     private DatagramPacketArray datagramWrites;
     private NativeMemory scratch;
@@ -99,6 +102,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private long ctlCalls;
     private long sendBatches;
     private long batchedSends;
+    private long readBatches;
+    private long batchedReads;
     private final LongAdder wakeupsWritten = new LongAdder();
 
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy) {
@@ -115,7 +120,7 @@ public abstract class PollenIoHandler implements IoHandler {
         this.backend = backend;
         int caps = backend.capabilities();
         this.closeRemoves = (caps & PollerBackend.CAP_CLOSE_REMOVES) != 0;
-        this.sendBatching = (caps & PollerBackend.CAP_SEND_BATCH) != 0;
+        this.ioBatching = (caps & PollerBackend.CAP_IO_BATCH) != 0;
         this.executor = executor;
         this.selectStrategy = selectStrategy;
         this.capacity = maxEvents == 0 ? INITIAL_EVENTS : maxEvents;
@@ -126,13 +131,15 @@ public abstract class PollenIoHandler implements IoHandler {
             throw new IllegalStateException(Errors.newIOException(backend.name() + "_create", (int) p));
         }
         this.poller = p;
-        if (sendBatching) {
+        if (ioBatching) {
             // An empty batch makes what batches need (epoll: its io_uring) now, not in the first busy batch.
-            int rc = backend.sendBatch(p, 0, 0);
+            int rc = backend.ioBatch(p, 0, 0);
             if (rc < 0) {
-                sendBatching = false;
-                logger.debug("Batched writes unavailable; writing one by one",
-                        Errors.newIOException(backend.name() + "_send_batch", rc));
+                ioBatching = false;
+                logger.debug("Batched reads and writes unavailable; making them one by one",
+                        Errors.newIOException(backend.name() + "_io_batch", rc));
+            } else {
+                ioBatch = new IoBatch();
             }
         }
     }
@@ -300,6 +307,9 @@ public abstract class PollenIoHandler implements IoHandler {
     }
 
     private int dispatch0(int n) {
+        if (ioBatching && n > 1) {
+            readBatch(n);
+        }
         int handled = 0;
         ByteBuffer ev = events;
         for (int i = 0; i < n; i++) {
@@ -323,6 +333,66 @@ public abstract class PollenIoHandler implements IoHandler {
             handled++;
         }
         return handled;
+    }
+
+    /**
+     * Makes the first read of every readable stream channel of this wait in one kernel entry, before
+     * any event is handled: each channel allocates its buffer as for a read of its own, the reads are
+     * made, and each channel's readReady then starts from what its read brought. Channels closed by
+     * an earlier event's handler drop their buffer when they close.
+     */
+    private void readBatch(int n) {
+        IoBatch batch = ioBatch.clear();
+        ByteBuffer ev = events;
+        int count = 0;
+        for (int i = 0; i < n && count < IoBatch.MAX_OPS; i++) {
+            int off = i * EVENT_SIZE;
+            if ((ev.getInt(off + EVENT_READY) & (Readiness.READABLE | Readiness.ERROR)) != Readiness.READABLE) {
+                continue; // an error is reported by the read of its own
+            }
+            long token = ev.getLong(off + EVENT_TOKEN);
+            int slot = (int) token;
+            PollenIoRegistration reg = slot >= 0 && slot < table.length ? table[slot] : null;
+            if (reg == null || reg.token != token || !(reg.handle instanceof AbstractPollenChannel.AbstractPollenUnsafe)) {
+                continue;
+            }
+            AbstractPollenChannel.AbstractPollenUnsafe unsafe = (AbstractPollenChannel.AbstractPollenUnsafe) reg.handle;
+            int before = batch.count();
+            try {
+                unsafe.addToReadBatch(batch);
+            } catch (Throwable t) {
+                logger.warn("Unexpected exception while preparing a read of {}", unsafe, t);
+            }
+            if (batch.count() != before) {
+                if (count == readBatchChannels.length) {
+                    AbstractPollenChannel.AbstractPollenUnsafe[] bigger =
+                            new AbstractPollenChannel.AbstractPollenUnsafe[count << 1];
+                    System.arraycopy(readBatchChannels, 0, bigger, 0, count);
+                    readBatchChannels = bigger;
+                }
+                readBatchChannels[count++] = unsafe;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        int rc = backend.ioBatch(poller, batch.address(), batch.count());
+        readBatches++;
+        batchedReads += count;
+        for (int i = 0; i < count; i++) {
+            readBatchChannels[i].takeReadResult(batch);
+            readBatchChannels[i] = null;
+        }
+        if (rc < 0) {
+            batchFailed(rc);
+        }
+    }
+
+    /** The backend failed a batch: what it did not make is made the plain way, now and from now on. */
+    private void batchFailed(int rc) {
+        ioBatching = false;
+        logger.warn("Batched reads and writes failed; this loop makes them one by one from now on",
+                Errors.newIOException(backend.name() + "_io_batch", rc));
     }
 
     /**
@@ -354,7 +424,7 @@ public abstract class PollenIoHandler implements IoHandler {
     }
 
     private void releaseHeldFlushes() {
-        if (sendBatching && heldCount > 1) {
+        if (ioBatching && heldCount > 1) {
             sendHeldFlushes();
         }
         // Each channel accounts for what the batch wrote, then writes what is left the plain way.
@@ -377,11 +447,7 @@ public abstract class PollenIoHandler implements IoHandler {
      * is in the batch).
      */
     private void sendHeldFlushes() {
-        SendBatch batch = sendBatch;
-        if (batch == null) {
-            batch = sendBatch = new SendBatch();
-        }
-        batch.clear();
+        IoBatch batch = ioBatch.clear();
         for (int i = 0; i < heldCount; i++) {
             heldFlushes[i].addToSendBatch(batch);
         }
@@ -389,17 +455,14 @@ public abstract class PollenIoHandler implements IoHandler {
         if (count == 0) {
             return;
         }
-        int rc = backend.sendBatch(poller, batch.address(), count);
+        int rc = backend.ioBatch(poller, batch.address(), count);
         sendBatches++;
         batchedSends += count;
         for (int i = 0; i < heldCount; i++) {
             heldFlushes[i].takeSendResult(batch);
         }
         if (rc < 0) {
-            // The writes not made are made the plain way below, and every later batch too.
-            sendBatching = false;
-            logger.warn("Batched writes failed; this loop writes one by one from now on",
-                    Errors.newIOException(backend.name() + "_send_batch", rc));
+            batchFailed(rc); // the writes not made are made the plain way below
         }
     }
 
@@ -508,8 +571,8 @@ public abstract class PollenIoHandler implements IoHandler {
             if (iovArray != null) {
                 iovArray.release();
             }
-            if (sendBatch != null) {
-                sendBatch.release();
+            if (ioBatch != null) {
+                ioBatch.release();
             }
             if (datagramReads != null) {
                 datagramReads.release();
@@ -687,7 +750,7 @@ public abstract class PollenIoHandler implements IoHandler {
         return ctlCalls;
     }
 
-    /** Batches of writes made in one kernel entry each ({@link PollerBackend#CAP_SEND_BATCH}). */
+    /** Batches of writes made in one kernel entry each ({@link PollerBackend#CAP_IO_BATCH}). */
     public final long sendBatchCount() {
         return sendBatches;
     }
@@ -697,9 +760,19 @@ public abstract class PollenIoHandler implements IoHandler {
         return batchedSends;
     }
 
-    /** Whether held writes go to the kernel in batches: the backend can, and none has failed. */
-    public final boolean isSendBatching() {
-        return sendBatching;
+    /** Batches of reads made in one kernel entry each, before a wait's events are handled. */
+    public final long readBatchCount() {
+        return readBatches;
+    }
+
+    /** Reads made in those batches. */
+    public final long batchedReadCount() {
+        return batchedReads;
+    }
+
+    /** Whether reads and held writes go to the kernel in batches: the backend can, and none has failed. */
+    public final boolean isIoBatching() {
+        return ioBatching;
     }
 
     public final long wakeupCount() {
@@ -734,7 +807,8 @@ public abstract class PollenIoHandler implements IoHandler {
         return getClass().getSimpleName() + "{registrations=" + registrations + ", waits=" + waits
                 + (failedWaits != 0 ? ", failedWaits=" + failedWaits : "")
                 + ", events=" + eventsDelivered + ", staleEvents=" + staleEvents + ", ctls=" + ctlCalls
-                + (sendBatching || sendBatches != 0 ? ", sendBatches=" + sendBatches + ", batchedSends=" + batchedSends : "")
+                + (ioBatching || sendBatches != 0 || readBatches != 0 ? ", sendBatches=" + sendBatches + ", batchedSends="
+                        + batchedSends + ", readBatches=" + readBatches + ", batchedReads=" + batchedReads : "")
                 + ", wakeups=" + wakeupsWritten.sum() + ", eventCapacity=" + capacity + '}';
     }
 

@@ -18,8 +18,8 @@ public interface PollerBackend {
     int CAP_CLOSE_REMOVES = 0x20;
     /** Urgent data is watched: {@link Readiness#INTEREST_PRIORITY} accepted, {@link Readiness#PRIORITY} reported. */
     int CAP_PRIORITY = 0x40;
-    /** {@link #sendBatch} makes many sockets' writes in one kernel entry (epoll: through io_uring). */
-    int CAP_SEND_BATCH = 0x80;
+    /** {@link #ioBatch} makes many sockets' reads and writes in one kernel entry (epoll: through io_uring). */
+    int CAP_IO_BATCH = 0x80;
 
     /** Short name, e.g. "epoll". */
     String name();
@@ -39,13 +39,13 @@ public interface PollerBackend {
     int wait(long poller, long eventsAddress, int max, long timeoutNanos);
 
     /**
-     * Makes {@code count} gathering writes described by 32-byte records at {@code sendsAddress}
-     * (see {@link SendBatch}), each non-blocking, and sets the result of each one made; a record
-     * whose result is still {@link SendBatch#NOT_MADE} was not written at all. Returns 0 if every
-     * write was made, else the negative errno that stopped the rest (-ENOSYS, none made, without
-     * {@link #CAP_SEND_BATCH}).
+     * Makes {@code count} socket reads and gathering writes described by 32-byte records at
+     * {@code opsAddress} (pollen_io, see IoBatch), each non-blocking, and sets the result of each
+     * one made; a record whose result is still NOT_MADE moved nothing. Returns 0 if every one was
+     * made, else the negative errno that stopped the rest (-ENOSYS, none made, without
+     * {@link #CAP_IO_BATCH}); a count of 0 prepares what batches need.
      */
-    int sendBatch(long poller, long sendsAddress, int count);
+    int ioBatch(long poller, long opsAddress, int count);
 
     /** Interrupts a wait in progress or the next one; callable from any thread. */
     int wake(long poller);

@@ -81,7 +81,7 @@ public final class Epoll {
      * it (see {@link #ioUringUnavailabilityCause()}) and {@link #IO_URING_PROPERTY} is not {@code false}.
      */
     public static boolean isIoUringUsed() {
-        return (capabilities() & PollerBackend.CAP_SEND_BATCH) != 0;
+        return (capabilities() & PollerBackend.CAP_IO_BATCH) != 0;
     }
 
     /**

@@ -142,11 +142,18 @@ public final class EpollSocketChannel extends AbstractPollenStreamChannel implem
         return new SpliceUnsafe();
     }
 
+    @Override
+    protected boolean readsAhead() {
+        Splicer s = splicer;
+        return s == null || s.isEmpty(); // spliced bytes go from the socket to the pipe, not through a buffer
+    }
+
     private final class SpliceUnsafe extends StreamUnsafe {
         @Override
         protected void readReady() {
             Splicer s = splicer;
-            if (s == null || s.isEmpty()) {
+            if (s == null || s.isEmpty() || hasReadInBatch()) {
+                // Bytes read ahead by the loop's batch (before a splice was asked for) come first.
                 super.readReady();
                 return;
             }

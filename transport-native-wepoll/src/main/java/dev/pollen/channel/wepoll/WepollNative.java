@@ -19,7 +19,7 @@ final class WepollNative implements PollerBackend {
 
     static native int pollerWait(long poller, long events, int max, long timeoutNanos);
 
-    static native int pollerSendBatch(long poller, long sends, int count);
+    static native int pollerIoBatch(long poller, long ops, int count);
 
     static native int pollerWake(long poller);
 
@@ -53,8 +53,8 @@ final class WepollNative implements PollerBackend {
     }
 
     @Override
-    public int sendBatch(long poller, long sendsAddress, int count) {
-        return pollerSendBatch(poller, sendsAddress, count);
+    public int ioBatch(long poller, long opsAddress, int count) {
+        return pollerIoBatch(poller, opsAddress, count);
     }
 
     @Override

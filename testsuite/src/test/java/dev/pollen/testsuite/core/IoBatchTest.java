@@ -33,12 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Held writes made in one kernel entry (PollerBackend.CAP_SEND_BATCH: epoll through io_uring,
- * unless -Dpollen.epoll.ioUring=false): many channels' flushes of one batch arrive whole and in
- * order, a write the socket cannot take waits for writability, and a loop batches exactly when its
- * backend can. On backends without the capability the same traffic goes one write at a time.
+ * Reads and held writes made in one kernel entry per batch (PollerBackend.CAP_IO_BATCH: epoll
+ * through io_uring, unless -Dpollen.epoll.ioUring=false): many channels' reads and echoes arrive
+ * whole and in order, a write the socket cannot take waits for writability, peers closing or
+ * resetting together end their channels with nothing lost or leaked, a channel that stops reading
+ * gets no batched read, and a loop batches exactly when its backend can. On backends without the
+ * capability the same traffic goes one call at a time.
  */
-class SendBatchTest {
+class IoBatchTest {
     private static final Transport T = PollenTransports.transport();
     private static final int CLIENTS = 16;
     private static EventLoopGroup serverGroup;
@@ -62,7 +64,7 @@ class SendBatchTest {
 
     /** Whether this run's loops should batch: the backend can, and the property does not forbid it. */
     private static boolean batchingExpected(PollenIoHandler handler) {
-        boolean can = (handler.backend().capabilities() & PollerBackend.CAP_SEND_BATCH) != 0;
+        boolean can = (handler.backend().capabilities() & PollerBackend.CAP_IO_BATCH) != 0;
         return can && !"false".equals(System.getProperty("pollen.epoll.ioUring"));
     }
 
@@ -70,6 +72,7 @@ class SendBatchTest {
     void manyChannelsFlushingInOneBatchGetEveryByteInOrder() throws Exception {
         PollenIoHandler handler = handlerOf(serverGroup);
         long batchesBefore = serverGroup.next().submit(handler::sendBatchCount).get();
+        long readBatchesBefore = serverGroup.next().submit(handler::readBatchCount).get();
         // Echo server: each read is written back and flushed in channelReadComplete (held).
         Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
                 .childOption(PollenChannelOption.WRITE_BATCHING, true)
@@ -105,12 +108,15 @@ class SendBatchTest {
             }
             long batches = serverGroup.next().submit(handler::sendBatchCount).get() - batchesBefore;
             long batched = serverGroup.next().submit(handler::batchedSendCount).get();
+            long readBatches = serverGroup.next().submit(handler::readBatchCount).get() - readBatchesBefore;
             if (batchingExpected(handler)) {
-                assertTrue(handler.isSendBatching());
-                assertTrue(batches > 0, "no batch was made: " + handler);
+                assertTrue(handler.isIoBatching());
+                assertTrue(batches > 0, "no batch of writes was made: " + handler);
                 assertTrue(batched >= 2 * batches, "batches of fewer than two writes: " + handler);
+                assertTrue(readBatches > 0, "no batch of reads was made: " + handler);
             } else {
                 assertEquals(0, batches, "batches made by " + handler);
+                assertEquals(0, readBatches, "batches made by " + handler);
             }
         } finally {
             for (Channel c : clients) {
@@ -165,6 +171,120 @@ class SendBatchTest {
                 c.close().sync();
             }
             server.close().sync();
+        }
+    }
+
+    @Test
+    void peersClosingOrResettingTogetherEndTheirChannelsWithEverythingRead() throws Exception {
+        int clients = CLIENTS;
+        List<CompletableFuture<Integer>> received = new ArrayList<>();
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childHandler(new ChannelInitializerOf(received)).bind(ANY_LOOPBACK_PORT).sync().channel();
+        byte[] data = new byte[1000];
+        ThreadLocalRandom.current().nextBytes(data);
+        List<Channel> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                peers.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .option(ChannelOption.SO_LINGER, i % 2 == 0 ? -1 : 0)
+                        .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel());
+            }
+            assertEquals(clients + 1, TransportTestSupport.awaitRegistrations(serverGroup.next(), clients + 1));
+            // Half of them send data and close; the other half send and reset (SO_LINGER 0), all in one task,
+            // so that the server finds them readable together: its reads see data, end of stream or a reset.
+            clientGroup.next().submit(() -> {
+                for (Channel p : peers) {
+                    p.writeAndFlush(Unpooled.wrappedBuffer(data));
+                }
+                for (Channel p : peers) {
+                    p.close();
+                }
+            }).sync();
+            int whole = 0;
+            for (CompletableFuture<Integer> r : received) {
+                int got = r.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+                assertTrue(got == 0 || got == data.length, "a child read " + got + " bytes");
+                whole += got == data.length ? 1 : 0;
+            }
+            // A closing peer's data always arrives before its end of stream (a reset may cut it).
+            assertTrue(whole >= clients / 2, whole + " of " + clients + " children read everything");
+            assertEquals(1, TransportTestSupport.awaitRegistrations(serverGroup.next(), 1), "only the listener is left");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aChannelThatStopsReadingGetsNoBatchedRead() throws Exception {
+        CompletableFuture<Channel> accepted = new CompletableFuture<>();
+        Collector collector = new Collector(3);
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        accepted.complete(ctx.channel());
+                    }
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        collector.channelRead(ctx, msg);
+                    }
+                }).bind(ANY_LOOPBACK_PORT).sync().channel();
+        List<Channel> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                peers.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel());
+            }
+            Channel child = accepted.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+            for (Channel p : peers) {
+                p.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})).sync();
+            }
+            // Nothing was asked for: the bytes wait in the socket, not in a buffer read ahead.
+            child.read();
+            assertArrayEquals(new byte[] {1, 2, 3}, collector.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+        } finally {
+            for (Channel p : peers) {
+                p.close().sync();
+            }
+            server.close().sync();
+        }
+    }
+
+    /** Each child counts the bytes it reads and completes its future with the count when it ends. */
+    @ChannelHandler.Sharable
+    private static final class ChannelInitializerOf extends ChannelInboundHandlerAdapter {
+        private final List<CompletableFuture<Integer>> received;
+
+        ChannelInitializerOf(List<CompletableFuture<Integer>> received) {
+            this.received = received;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            synchronized (received) {
+                received.add(done);
+            }
+            int[] count = new int[1];
+            ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext c, Object msg) {
+                    count[0] += ((ByteBuf) msg).readableBytes();
+                    ReferenceCountUtil.release(msg);
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+                    c.close(); // a reset: "recv(..) failed: Connection reset by peer"
+                }
+
+                @Override
+                public void channelInactive(ChannelHandlerContext c) {
+                    done.complete(count[0]);
+                }
+            });
         }
     }
 
