@@ -37,8 +37,8 @@
 #                      of requests (default 120: a busy machine needs time, an idle one seconds)
 # Workloads: http16/http1 HTTP/1.1 plaintext pipelined 16 deep / not pipelined, through a small
 # hand-written handler; httpcodec16/httpcodec1 the same requests and response bytes through Netty's
-# HttpServerCodec (JVM servers only: the C server has no such variant); httpmin16/httpmin1 an
-# independent measurement's setup: HttpServerCodec and one handler shared by all connections
+# HttpServerCodec (JVM servers only: the C server has no such variant); httpmin16/httpmin1 the
+# smallest codec server: HttpServerCodec and one handler shared by all connections
 # answering every request with a 78-byte response (content-type and content-length only), the
 # client writing 16 requests (1) in one write and the next 16 only when all 16 answers are back
 # (lockstep, not a sliding window; JVM servers only); echo 64-byte TCP echo; churn
@@ -189,7 +189,7 @@ port_key() {
   esac
 }
 # httpmin: -R min expects HttpMinimalHandler's 78 bytes; -L writes the 16 (1) requests in one
-# write and the next ones only when all are answered, as the measurement it reproduces did.
+# write and the next ones only when all are answered (a client that waits for a whole batch).
 # memory: the --quick check only (the measurement runs its own clients, see "memory"): 200
 # connections per server, each answered once and held, bound to 2 source addresses so that the
 # binding is checked too; "-n 200" last, out of reach of quick mode's "-n $CONNS " rewrite.

@@ -19,8 +19,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The smallest useful HTTP server behind Netty's {@link HttpServerCodec}, as an independent
- * measurement set it up: ONE instance shared by every connection answers each decoded request,
+ * The smallest useful HTTP server behind Netty's {@link HttpServerCodec}: ONE instance shared by
+ * every connection answers each decoded request,
  * whatever its method and path, with a full response carrying only {@code content-type} and
  * {@code content-length}, written with the void promise and flushed once per read batch. On the
  * wire the response is exactly these 78 bytes (the load client's {@code -R min}):
