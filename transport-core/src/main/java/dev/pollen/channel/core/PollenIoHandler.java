@@ -29,8 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * (slot, serial) tokens so that events for a cancelled or reused registration are dropped,
  * cross-thread wake-ups that skip redundant writes, interest changes collected during an iteration
  * and handed to the poller once, just before the next wait, the writes flushed while a batch's
- * reads are handled sent together at its end (in one kernel entry where the backend can:
- * {@link PollerBackend#CAP_IO_BATCH}), active I/O time reported to Netty, and cheap counters. A transport subclasses it only to name itself ({@code EpollIoHandler}).
+ * reads are handled sent together at its end, the first reads of a wait's readable channels and
+ * those writes each made in one kernel entry where the backend can
+ * ({@link PollerBackend#CAP_IO_BATCH}), active I/O time reported to Netty, and cheap counters. A
+ * transport subclasses it only to name itself ({@code EpollIoHandler}).
  */
 public abstract class PollenIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PollenIoHandler.class);
