@@ -59,6 +59,11 @@
  * an io_uring submission). Without it, the function answers -ENOSYS and each is a call of its own.
  */
 #define POLLEN_CAP_IO_BATCH      0x80
+/*
+ * A POLLEN_IO_POLL record ending a batch starts the next wait in the same kernel entry (epoll: an
+ * IORING_OP_EPOLL_WAIT, Linux 6.15+). Without it, such a record is left POLLEN_IO_NOT_MADE.
+ */
+#define POLLEN_CAP_IO_BATCH_POLL 0x100
 
 /* One delivered event; 16 bytes, laid out identically on every platform. */
 typedef struct pollen_event {
@@ -81,6 +86,14 @@ _Static_assert(offsetof(pollen_event, ready) == 8, "pollen_event.ready at offset
  */
 #define POLLEN_IO_SEND 0
 #define POLLEN_IO_RECV 1
+/*
+ * Only as a batch's last record (iov, fd and iovcnt unused): starts the poller's next wait in the
+ * batch's own kernel entry. The events ready then are kept for the next pollen_poller_wait, which
+ * returns them without entering the kernel; if none was ready, that wait waits on for the one
+ * started here. Result 0 if started; left POLLEN_IO_NOT_MADE if not (without
+ * POLLEN_CAP_IO_BATCH_POLL), and the next wait is then a plain one.
+ */
+#define POLLEN_IO_POLL 2
 #define POLLEN_IO_NOT_MADE INT64_MIN
 
 typedef struct pollen_io {
@@ -109,7 +122,8 @@ int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest,
 /*
  * Waits for events and writes at most max of them into events. timeout_ns < 0 blocks until
  * an event or a wake-up, 0 polls. Returns the number of events written; a wake-up is
- * consumed here and never appears as an event. Timeouts are never rounded down.
+ * consumed here and never appears as an event. Timeouts are never rounded down. A wait a batch
+ * started (POLLEN_IO_POLL) is finished here, and returns what it found.
  */
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns);
 
@@ -117,9 +131,11 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
  * Makes count reads and writes, each on its own socket, with as few kernel entries as the backend
  * allows, and sets the result of each one it makes. The caller sets every result to
  * POLLEN_IO_NOT_MADE first: an operation still marked so after the call was not made (nothing was
- * moved) and is to be made the plain way. Returns 0 if every one was made, else the negative errno
- * that stopped the rest (-ENOSYS, and none made, without POLLEN_CAP_IO_BATCH). A call with count 0
- * prepares what batches need (0 if it could). Loop thread only.
+ * moved) and is to be made the plain way. Returns 0 if every one was made (a POLLEN_IO_POLL the
+ * backend cannot start aside), else the negative errno that stopped the rest: -ENOSYS, and none
+ * made, without POLLEN_CAP_IO_BATCH; -EINVAL, and none made, for a POLLEN_IO_POLL that is not the
+ * last record or an unknown operation. A call with count 0 prepares what batches need (0 if it
+ * could). Loop thread only.
  */
 int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count);
 

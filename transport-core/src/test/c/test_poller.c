@@ -555,6 +555,103 @@ static void test_io_batch(void) {
     CHECK_RC(pollen_poller_close(p));
 }
 
+#ifndef _WIN32
+/* A batch ending in POLLEN_IO_POLL: started with no event. */
+static void start_wait(pollen_poller *p, pollen_io *rec) {
+    *rec = (pollen_io) { .fd = -1, .op = POLLEN_IO_POLL, .result = POLLEN_IO_NOT_MADE };
+    CHECK_RC(pollen_poller_io_batch(p, rec, 1));
+}
+
+struct waiter {
+    pollen_poller *p;
+    int n;
+    pollen_event ev[8];
+};
+
+static void *wait_elsewhere(void *arg) {
+    struct waiter *w = arg;
+    w->n = wait_for(w->p, w->ev, 8, 10000000000LL);
+    return NULL;
+}
+#endif
+
+/* The next wait started in a batch's own kernel entry (POLLEN_IO_POLL), and finished by pollen_poller_wait. */
+static void test_io_batch_poll(void) {
+    uint32_t caps = pollen_poller_capabilities();
+    pollen_poller *p;
+    CHECK_RC(pollen_poller_create(&p, 8));
+    if (!(caps & POLLEN_CAP_IO_BATCH)) {
+        CHECK(!(caps & POLLEN_CAP_IO_BATCH_POLL));   /* a wait is started only by a batch */
+        CHECK_RC(pollen_poller_close(p));
+        return;
+    }
+#ifndef _WIN32
+    pollen_io ops[2];
+    pollen_event ev[8];
+    pollen_fd a, b;
+    tcp_pair(&a, &b);
+    CHECK_RC(pollen_poller_ctl(p, POLLEN_CTL_ADD, b, POLLEN_INTEREST_READ, 7));
+    struct iovec ab = { "ab", 2 };
+    ops[0] = (pollen_io) { .iov = (uint64_t) (uintptr_t) &ab, .fd = a, .iovcnt = 1, .result = POLLEN_IO_NOT_MADE };
+    ops[1] = (pollen_io) { .fd = -1, .op = POLLEN_IO_POLL, .result = POLLEN_IO_NOT_MADE };
+    /* Only as the last record. */
+    pollen_io first[2] = { ops[1], ops[0] };
+    CHECK(pollen_poller_io_batch(p, first, 2) == -EINVAL);
+    CHECK(first[0].result == POLLEN_IO_NOT_MADE && first[1].result == POLLEN_IO_NOT_MADE);
+    CHECK_RC(pollen_poller_io_batch(p, ops, 2));
+    CHECK(ops[0].result == 2);
+    if (!(caps & POLLEN_CAP_IO_BATCH_POLL)) {
+        CHECK(ops[1].result == POLLEN_IO_NOT_MADE);   /* not started: the next wait is a plain one */
+        CHECK(wait_for(p, ev, 8, 10000000000LL) == 1 && ev[0].token == 7);
+    } else {
+        /* The write made b readable before the wait was made: the wait found it at once. */
+        CHECK(ops[1].result == 0);
+        CHECK(wait_for(p, ev, 8, 0) == 1);
+        CHECK(ev[0].token == 7 && ev[0].ready == POLLEN_READY_READABLE);
+        char buf[8];
+        CHECK(pollen_socket_recv(b, buf, sizeof(buf)) == 2);
+
+        /* Started with nothing ready: it waits on, and a later write ends it. */
+        start_wait(p, &ops[1]);
+        CHECK(ops[1].result == 0);
+        CHECK(wait_for(p, ev, 8, 0) == 0);
+        int64_t start = now_ns();
+        CHECK(wait_for(p, ev, 8, 20000000) == 0);          /* its timeout never ends early */
+        CHECK(now_ns() - start >= 20000000);
+        CHECK(pollen_socket_send(a, "c", 1) == 1);
+        CHECK(wait_for(p, ev, 8, 10000000000LL) == 1 && ev[0].token == 7);
+        CHECK(pollen_socket_recv(b, buf, sizeof(buf)) == 1);
+
+        /* A wake-up from another thread ends it, and is no event. */
+        start_wait(p, &ops[1]);
+        pthread_t t;
+        CHECK(pthread_create(&t, NULL, wake_later, p) == 0);
+        start = now_ns();
+        CHECK(wait_for(p, ev, 8, -1) == 0);
+        CHECK(now_ns() - start < 5000000000LL);
+        pthread_join(t, NULL);
+        CHECK(wait_for(p, ev, 8, 0) == 0);
+
+        /* Finished by another thread: taken back there, and its events still come. */
+        start_wait(p, &ops[1]);
+        CHECK(pollen_socket_send(a, "d", 1) == 1);
+        struct waiter w = { .p = p };
+        CHECK(pthread_create(&t, NULL, wait_elsewhere, &w) == 0);
+        pthread_join(t, NULL);
+        CHECK(w.n == 1 && w.ev[0].token == 7);
+        CHECK(pollen_socket_recv(b, buf, sizeof(buf)) == 1);
+
+        /* A second start while one is pending is refused quietly; closing the poller cancels it. */
+        start_wait(p, &ops[0]);
+        start_wait(p, &ops[1]);
+        CHECK(ops[0].result == 0 && ops[1].result == POLLEN_IO_NOT_MADE);
+    }
+    CHECK_RC(pollen_socket_close(a));
+    CHECK_RC(pollen_socket_close(b));
+#endif
+    CHECK_RC(pollen_poller_close(p));
+}
+
 int main(void) {
     printf("poller contract, backend %s, capabilities 0x%x\n", pollen_poller_name(), pollen_poller_capabilities());
     CHECK(pollen_poller_capabilities() & POLLEN_CAP_LEVEL);
@@ -573,5 +670,6 @@ int main(void) {
     RUN(test_close_removes);
     RUN(test_urgent_data_is_priority);
     RUN(test_io_batch);
+    RUN(test_io_batch_poll);
     return 0;
 }

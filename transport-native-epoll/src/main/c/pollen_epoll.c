@@ -172,17 +172,36 @@ static int64_t monotonic_ns(void) {
     return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* One wait: the one a batch started, if any, else a plain one. -1 and errno if it failed. */
+static int wait_once(pollen_poller *p, int max, int64_t timeout_ns) {
+    if (pollen_uring_waiting(p->uring)) {
+        int n = pollen_uring_wait(p->uring, timeout_ns);
+        if (n != -EAGAIN) {
+            if (n < 0) {
+                errno = -n;
+                return -1;
+            }
+            return n;
+        }
+    }
+    return pollen_epoll_wait_ns(p->epfd, p->events, max, timeout_ns);
+}
+
 int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t timeout_ns) {
     if (max <= 0) {
         return -EINVAL;
     }
     if (max > p->capacity) {
-        struct epoll_event *grown = realloc(p->events, sizeof(struct epoll_event) * (size_t) max);
-        if (grown == NULL) {
-            return -ENOMEM;
+        if (pollen_uring_waiting(p->uring)) {
+            max = p->capacity; /* the started wait writes into the array it was given */
+        } else {
+            struct epoll_event *grown = realloc(p->events, sizeof(struct epoll_event) * (size_t) max);
+            if (grown == NULL) {
+                return -ENOMEM;
+            }
+            p->events = grown;
+            p->capacity = max;
         }
-        p->events = grown;
-        p->capacity = max;
     }
     int64_t deadline = 0;
     if (timeout_ns > 0) {
@@ -194,7 +213,7 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
      * An interrupted wait is made again for the time left: besides signals, the kernel interrupts a
      * task's waits to run io_uring work queued for it, and a timeout must never end early.
      */
-    while ((n = pollen_epoll_wait_ns(p->epfd, p->events, max, timeout_ns)) < 0 && errno == EINTR) {
+    while ((n = wait_once(p, max, timeout_ns)) < 0 && errno == EINTR) {
         if (timeout_ns == 0) {
             return 0;
         }
@@ -209,7 +228,8 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
         return neg_errno();
     }
     int out = 0;
-    for (int i = 0; i < n; i++) {
+    /* A started wait may find more than a caller that shrank its buffer takes: they are reported again. */
+    for (int i = 0; i < n && out < max; i++) {
         if (p->events[i].data.u64 == WAKE_TOKEN) {
             uint64_t drained;
             /* Level-triggered: the counter must be reset or the wake-up repeats forever. */
@@ -235,7 +255,7 @@ int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count) {
             return rc;
         }
     }
-    return pollen_uring_io_batch(p->uring, ops, count);
+    return pollen_uring_io_batch(p->uring, ops, count, p->epfd, p->events, p->capacity);
 }
 
 int pollen_poller_wake(pollen_poller *p) {
@@ -253,13 +273,13 @@ int pollen_poller_close(pollen_poller *p) {
     if (p == NULL) {
         return -EINVAL;
     }
+    pollen_uring_close(p->uring); /* first: a wait it started uses the descriptors and the array */
     if (p->wakefd >= 0 && close(p->wakefd) < 0) {
         rc = neg_errno();
     }
     if (p->epfd >= 0 && close(p->epfd) < 0) {
         rc = neg_errno();
     }
-    pollen_uring_close(p->uring);
     free(p->events);
     free(p);
     return rc;
@@ -284,6 +304,9 @@ uint32_t pollen_poller_capabilities(void) {
 #endif
     if (pollen_uring_probe() == 0) {
         caps |= POLLEN_CAP_IO_BATCH;
+    }
+    if (pollen_uring_can_poll()) {
+        caps |= POLLEN_CAP_IO_BATCH_POLL;
     }
     return caps & POLLEN_EPOLL_CAPS;
 }

@@ -3,16 +3,24 @@
  * empty) batch, through which a batch of socket reads and writes enters the kernel once instead
  * of once per socket. Each is an IORING_OP_SEND, SENDMSG or RECV with MSG_DONTWAIT, so it keeps the plain
  * path's semantics: it is made inline during the submission, moves what it can, and completes with
- * -EAGAIN instead of waiting; the ring never holds an operation past the call that made it.
+ * -EAGAIN instead of waiting; the ring never holds a read or write past the call that made it.
+ *
+ * A batch may end with the loop's next wait (POLLEN_IO_POLL): an IORING_OP_EPOLL_WAIT on the
+ * poller's epoll descriptor, into the poller's event array, made inline after the writes. If events
+ * were ready it completes there; if not, it stays in the ring and the next pollen_uring_wait waits
+ * for it (its completion is task work of the thread that started it).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <linux/io_uring.h>
+#include <linux/time_types.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -21,8 +29,19 @@
 #include "pollen_uring.h"
 #include "pollen_errno.h"
 
+/* Linux 6.15's opcode; older headers lack the name. */
+#define OP_EPOLL_WAIT 59
+/* user_data of the started wait and of its cancellation; operations' own are their indexes. */
+#define WAIT_TAG UINT64_MAX
+#define CANCEL_TAG (UINT64_MAX - 1)
+
+enum { WAIT_NONE, WAIT_STARTED, WAIT_DONE };
+
 struct pollen_uring {
     int fd;
+    int wait_state;       /* WAIT_*: the started wait's progress */
+    int wait_result;      /* its completion: events written, or a negative errno */
+    pthread_t wait_thread; /* the thread that started it, which alone runs its completion */
     unsigned entries;
     unsigned *sq_head;
     unsigned *sq_tail;
@@ -48,12 +67,24 @@ static int sys_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned
     return (int) syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, NULL, 0);
 }
 
+/* Waits for one completion for at most timeout_ns (Linux 5.11+): -1 with errno ETIME when it ends. */
+static int sys_enter_timed(int fd, int64_t timeout_ns) {
+    struct __kernel_timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
+    struct io_uring_getevents_arg arg;
+    memset(&arg, 0, sizeof(arg));
+    arg.ts = (uint64_t) (uintptr_t) &ts;
+    return (int) syscall(__NR_io_uring_enter, fd, 0, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg,
+            sizeof(arg));
+}
+
 static int supports(const struct io_uring_probe *probe, int op) {
     return probe->last_op >= op && (probe->ops[op].flags & IO_URING_OP_SUPPORTED);
 }
 
 /* 1: not probed yet. */
 static volatile int probe_result = 1;
+/* Whether IORING_OP_EPOLL_WAIT is supported; set by the probe. */
+static volatile int poll_supported;
 
 int pollen_uring_probe(void) {
     int rc = probe_result;
@@ -76,6 +107,7 @@ int pollen_uring_probe(void) {
         } else {
             rc = supports(probe, IORING_OP_SENDMSG) && supports(probe, IORING_OP_SEND)
                     && supports(probe, IORING_OP_RECV) ? 0 : -EOPNOTSUPP;
+            poll_supported = rc == 0 && supports(probe, OP_EPOLL_WAIT) && supports(probe, IORING_OP_ASYNC_CANCEL);
         }
         free(probe);
         close(fd);
@@ -84,6 +116,10 @@ int pollen_uring_probe(void) {
         probe_result = rc;
     }
     return rc;
+}
+
+int pollen_uring_can_poll(void) {
+    return pollen_uring_probe() == 0 && poll_supported;
 }
 
 static void unmap(pollen_uring *r) {
@@ -175,6 +211,28 @@ fail:
 }
 
 /*
+ * Takes every completion the ring holds: an operation's into its result, the started wait's into
+ * wait_result (and a cancellation's nowhere). Returns how many operations' completions it took.
+ */
+static unsigned drain(pollen_uring *r, pollen_io *ops) {
+    unsigned got = 0;
+    unsigned head = *r->cq_head;
+    unsigned tail = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);
+    for (; head != tail; head++) {
+        struct io_uring_cqe *cqe = &r->cqes[head & r->cq_mask];
+        if (cqe->user_data == WAIT_TAG) {
+            r->wait_state = WAIT_DONE;
+            r->wait_result = cqe->res;
+        } else if (cqe->user_data != CANCEL_TAG && ops != NULL) {
+            ops[cqe->user_data].result = cqe->res;
+            got++;
+        }
+    }
+    __atomic_store_n(r->cq_head, head, __ATOMIC_RELEASE);
+    return got;
+}
+
+/*
  * Moves the completions of `expected` submitted operations into their results. Should the ring fail
  * while they are collected, the operations still without a result get -EIO: they were handed to the
  * kernel, so retrying them could move their bytes twice; failing them closes their channels.
@@ -184,24 +242,20 @@ static void reap(pollen_uring *r, pollen_io *ops, unsigned expected) {
         ops[i].result = -EIO;
     }
     unsigned got = 0;
-    while (got < expected) {
-        unsigned head = *r->cq_head;
-        unsigned tail = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);
-        for (; head != tail; head++) {
-            struct io_uring_cqe *cqe = &r->cqes[head & r->cq_mask];
-            ops[cqe->user_data].result = cqe->res;
-            got++;
-        }
-        __atomic_store_n(r->cq_head, head, __ATOMIC_RELEASE);
-        if (got < expected && sys_enter(r->fd, 0, expected - got, IORING_ENTER_GETEVENTS) < 0 && errno != EINTR) {
+    while ((got += drain(r, ops)) < expected) {
+        if (sys_enter(r->fd, 0, expected - got, IORING_ENTER_GETEVENTS) < 0 && errno != EINTR) {
             return;
         }
     }
 }
 
-/* One chunk of at most r->entries operations; the number submitted, or a negative errno if none was. */
-static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n) {
+/*
+ * One chunk of at most r->entries operations, the last of which may be a wait to start on epfd;
+ * the number submitted, or a negative errno if none was.
+ */
+static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n, int epfd, struct epoll_event *events, int max) {
     unsigned tail = *r->sq_tail;
+    unsigned waits = 0; /* 1 if the last is a wait */
     for (unsigned i = 0; i < n; i++) {
         unsigned slot = (tail + i) & r->sq_mask;
         struct iovec *iov = (struct iovec *) (uintptr_t) ops[i].iov;
@@ -210,7 +264,16 @@ static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n) {
         sqe->fd = (int) ops[i].fd;
         sqe->msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
         sqe->user_data = i;
-        if (ops[i].op == POLLEN_IO_RECV) {
+        if (ops[i].op == POLLEN_IO_POLL) {
+            /* Last (checked by the caller): epoll_wait's events, as the plain wait gets them. */
+            sqe->opcode = OP_EPOLL_WAIT;
+            sqe->fd = epfd;
+            sqe->msg_flags = 0;
+            sqe->addr = (uint64_t) (uintptr_t) events;
+            sqe->len = (uint32_t) max;
+            sqe->user_data = WAIT_TAG;
+            waits = 1;
+        } else if (ops[i].op == POLLEN_IO_RECV) {
             /* One buffer (checked by the caller): a plain recv. */
             sqe->opcode = IORING_OP_RECV;
             sqe->msg_flags = MSG_DONTWAIT;
@@ -232,11 +295,15 @@ static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n) {
         }
     }
     __atomic_store_n(r->sq_tail, tail + n, __ATOMIC_RELEASE);
-    /* Submit and collect in one entry; the operations never wait, so all complete during the submit. */
+    /*
+     * Submit and collect in one entry; the reads and writes never wait, so all complete during the
+     * submit. The wait, made last, completes there too if events are ready, and is not waited for.
+     */
     unsigned submitted = 0;
     int rc = 0;
     while (submitted < n) {
-        int k = sys_enter(r->fd, n - submitted, submitted == 0 ? n : 0, submitted == 0 ? IORING_ENTER_GETEVENTS : 0);
+        unsigned min = submitted == 0 ? n - waits : 0;
+        int k = sys_enter(r->fd, n - submitted, min, submitted == 0 ? IORING_ENTER_GETEVENTS : 0);
         if (k < 0) {
             if (errno == EINTR) {
                 continue;
@@ -257,14 +324,30 @@ static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n) {
     if (submitted == 0) {
         return rc;
     }
-    reap(r, ops, submitted);
+    if (waits && submitted == n) {
+        r->wait_state = WAIT_STARTED;
+        r->wait_thread = pthread_self();
+        ops[n - 1].result = 0;
+    }
+    reap(r, ops, submitted < n - waits ? submitted : n - waits);
     return (int) submitted;
 }
 
-int pollen_uring_io_batch(pollen_uring *r, pollen_io *ops, int count) {
+int pollen_uring_io_batch(pollen_uring *r, pollen_io *ops, int count, int epfd, struct epoll_event *events,
+        int max) {
+    for (int i = 0; i < count; i++) {
+        if (ops[i].op != POLLEN_IO_SEND && ops[i].op != POLLEN_IO_RECV
+                && (ops[i].op != POLLEN_IO_POLL || i != count - 1)) {
+            return -EINVAL;
+        }
+    }
+    if (count > 0 && ops[count - 1].op == POLLEN_IO_POLL
+            && (!poll_supported || r->wait_state != WAIT_NONE || max <= 0)) {
+        count--; /* left NOT_MADE: the next wait is a plain one, or finishes the one started */
+    }
     for (int done = 0; done < count;) {
         unsigned n = (unsigned) (count - done) < r->entries ? (unsigned) (count - done) : r->entries;
-        int k = send_chunk(r, ops + done, n);
+        int k = send_chunk(r, ops + done, n, epfd, events, max);
         if (k < 0) {
             return k;
         }
@@ -273,9 +356,76 @@ int pollen_uring_io_batch(pollen_uring *r, pollen_io *ops, int count) {
     return 0;
 }
 
+int pollen_uring_waiting(const pollen_uring *r) {
+    return r != NULL && r->wait_state != WAIT_NONE;
+}
+
+/* Cancels the started wait and collects its completion, which may still bring events. */
+static int cancel_wait(pollen_uring *r) {
+    unsigned tail = *r->sq_tail;
+    struct io_uring_sqe *sqe = &r->sqes[tail & r->sq_mask];
+    memset(sqe, 0, sizeof(*sqe));
+    sqe->opcode = IORING_OP_ASYNC_CANCEL;
+    sqe->fd = -1;
+    sqe->addr = WAIT_TAG;
+    sqe->user_data = CANCEL_TAG;
+    __atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+    int rc;
+    while ((rc = sys_enter(r->fd, 1, 1, IORING_ENTER_GETEVENTS)) < 0 && errno == EINTR) {
+    }
+    if (rc < 1) {
+        rc = rc < 0 ? neg_errno() : -EAGAIN;
+        __atomic_store_n(r->sq_tail, tail, __ATOMIC_RELEASE);
+        return rc;
+    }
+    while (drain(r, NULL), r->wait_state != WAIT_DONE) {
+        if (sys_enter(r->fd, 0, 1, IORING_ENTER_GETEVENTS) < 0 && errno != EINTR) {
+            return neg_errno();
+        }
+    }
+    return 0;
+}
+
+int pollen_uring_wait(pollen_uring *r, int64_t timeout_ns) {
+    if (r->wait_state == WAIT_STARTED && !pthread_equal(r->wait_thread, pthread_self())) {
+        /* Only its own thread runs the started wait's completion: take it back, and wait anew. */
+        int rc = cancel_wait(r);
+        if (rc < 0) {
+            return rc;
+        }
+        int n = r->wait_result;
+        r->wait_state = WAIT_NONE;
+        return n == -ECANCELED ? -EAGAIN : n;
+    }
+    drain(r, NULL);
+    if (r->wait_state == WAIT_STARTED) {
+        int rc;
+        if (timeout_ns == 0) {
+            rc = sys_enter(r->fd, 0, 0, IORING_ENTER_GETEVENTS); /* runs its completion, if due */
+        } else if (timeout_ns < 0) {
+            rc = sys_enter(r->fd, 0, 1, IORING_ENTER_GETEVENTS);
+        } else {
+            rc = sys_enter_timed(r->fd, timeout_ns);
+        }
+        if (rc < 0 && errno != ETIME) {
+            return neg_errno(); /* EINTR included: the caller waits again for the time left */
+        }
+        drain(r, NULL);
+        if (r->wait_state != WAIT_DONE) {
+            return 0;
+        }
+    }
+    r->wait_state = WAIT_NONE;
+    return r->wait_result;
+}
+
 void pollen_uring_close(pollen_uring *r) {
     if (r == NULL) {
         return;
+    }
+    if (r->wait_state == WAIT_STARTED && r->sqes != NULL) {
+        /* The kernel must be done with the event array before the poller frees it. */
+        cancel_wait(r);
     }
     unmap(r);
     if (r->fd >= 0) {

@@ -36,6 +36,7 @@ final class Contract {
         put("POLLEN_CAP_CLOSE_REMOVES", PollerBackend.CAP_CLOSE_REMOVES);
         put("POLLEN_CAP_PRIORITY", PollerBackend.CAP_PRIORITY);
         put("POLLEN_CAP_IO_BATCH", PollerBackend.CAP_IO_BATCH);
+        put("POLLEN_CAP_IO_BATCH_POLL", PollerBackend.CAP_IO_BATCH_POLL);
         put("sizeof(pollen_event)", PollenIoHandler.EVENT_SIZE);
         put("offsetof(pollen_event, token)", PollenIoHandler.EVENT_TOKEN);
         put("offsetof(pollen_event, ready)", PollenIoHandler.EVENT_READY);
@@ -46,6 +47,7 @@ final class Contract {
         put("offsetof(pollen_io, op)", IoBatch.IO_OP);
         put("POLLEN_IO_SEND", IoBatch.OP_SEND);
         put("POLLEN_IO_RECV", IoBatch.OP_RECV);
+        put("POLLEN_IO_POLL", IoBatch.OP_POLL);
         put("POLLEN_ADDR_SIZE", PollenSocket.ADDR_SIZE);
         put("POLLEN_SO_KEEPALIVE", PollenSocket.SO_KEEPALIVE);
         put("POLLEN_SO_REUSEADDR", PollenSocket.SO_REUSEADDR);

@@ -20,6 +20,8 @@ final class IoBatch {
     static final int IO_OP = 28;
     static final int OP_SEND = 0;
     static final int OP_RECV = 1;
+    /** The loop's next wait, started in the batch's own kernel entry; only as the last record. */
+    static final int OP_POLL = 2;
     /** POLLEN_IO_NOT_MADE: the operation was not made; nothing was moved. */
     static final long NOT_MADE = Long.MIN_VALUE;
 
@@ -28,7 +30,7 @@ final class IoBatch {
     /** iovecs for all of a batch's operations (4 per channel on average, 64 KiB). */
     private static final int MAX_IOVECS = 4096;
 
-    private final NativeMemory block = NativeMemory.allocate(MAX_OPS * IO_SIZE);
+    private final NativeMemory block = NativeMemory.allocate((MAX_OPS + 1) * IO_SIZE); // + the wait
     private final ByteBuffer records = block.buffer();
     private final IovArray iov = new IovArray(MAX_IOVECS);
     private int count;
@@ -58,6 +60,20 @@ final class IoBatch {
             return -1;
         }
         return add(fd, OP_RECV);
+    }
+
+    /**
+     * Ends the batch with the loop's next wait (PollerBackend.CAP_IO_BATCH_POLL); its index, whose
+     * result is 0 if the wait was started.
+     */
+    int addPoll() {
+        int off = count * IO_SIZE;
+        records.putLong(off + IO_IOV, 0);
+        records.putLong(off + IO_FD, -1);
+        records.putLong(off + IO_RESULT, NOT_MADE);
+        records.putInt(off + IO_IOVCNT, 0);
+        records.putInt(off + IO_OP, OP_POLL);
+        return count++;
     }
 
     private int add(int fd, int op) {

@@ -58,6 +58,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private final long poller;
     /** Reads and held writes go to the kernel in batches (CAP_IO_BATCH); cleared if the backend fails one. */
     private boolean ioBatching;
+    /** The held writes' batch also starts the next wait (CAP_IO_BATCH_POLL). */
+    private final boolean batchPoll;
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     private final AtomicInteger wakersInFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -106,6 +108,7 @@ public abstract class PollenIoHandler implements IoHandler {
     private long batchedSends;
     private long readBatches;
     private long batchedReads;
+    private long batchWaits;
     private final LongAdder wakeupsWritten = new LongAdder();
 
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy) {
@@ -123,6 +126,7 @@ public abstract class PollenIoHandler implements IoHandler {
         int caps = backend.capabilities();
         this.closeRemoves = (caps & PollerBackend.CAP_CLOSE_REMOVES) != 0;
         this.ioBatching = (caps & PollerBackend.CAP_IO_BATCH) != 0;
+        this.batchPoll = (caps & PollerBackend.CAP_IO_BATCH_POLL) != 0;
         this.executor = executor;
         this.selectStrategy = selectStrategy;
         this.capacity = maxEvents == 0 ? INITIAL_EVENTS : maxEvents;
@@ -325,6 +329,14 @@ public abstract class PollenIoHandler implements IoHandler {
                 staleEvents++;
                 continue;
             }
+            // Only what the registration still asks for (READABLE and WRITABLE share INTEREST_READ's
+            // and INTEREST_WRITE's bits): an earlier handler, or a task run since a batch's wait
+            // found this event, may have stopped its reads. Level-triggered: it comes again if asked.
+            ready &= reg.wantedInterest | ~(Readiness.READABLE | Readiness.WRITABLE);
+            if (ready == 0) {
+                staleEvents++;
+                continue;
+            }
             eventsDelivered++;
             event.ready(ready);
             try {
@@ -426,7 +438,8 @@ public abstract class PollenIoHandler implements IoHandler {
     }
 
     private void releaseHeldFlushes() {
-        if (ioBatching && heldCount > 1) {
+        // One held write is worth a batch too when the batch also starts the next wait.
+        if (ioBatching && (heldCount > 1 || batchPoll)) {
             sendHeldFlushes();
         }
         // Each channel accounts for what the batch wrote, then writes what is left the plain way.
@@ -446,9 +459,18 @@ public abstract class PollenIoHandler implements IoHandler {
      * Makes the held writes in one kernel entry: every channel's flushed buffers are described
      * first, the batch is made, and each channel is given its result before any of them goes on
      * (no handler runs in between, so none can write, close or deregister a channel whose write
-     * is in the batch).
+     * is in the batch). Where the backend can, the same entry starts the next wait: the events
+     * ready then are what the next {@link #poll} returns, without entering the kernel again.
+     * Handling them after this loop's tasks is safe as any batch's later events are: a
+     * registration cancelled meanwhile drops them by its token, and a channel checks its state
+     * before it reads or writes.
      */
     private void sendHeldFlushes() {
+        if (batchPoll && dirtyCount != 0) {
+            // The wait this batch starts must see the interest changes its handlers made. First: a
+            // change that fails closes its channel, which must not happen to a write described below.
+            flushInterest();
+        }
         IoBatch batch = ioBatch.clear();
         for (int i = 0; i < heldCount; i++) {
             heldFlushes[i].addToSendBatch(batch);
@@ -457,9 +479,13 @@ public abstract class PollenIoHandler implements IoHandler {
         if (count == 0) {
             return;
         }
-        int rc = backend.ioBatch(poller, batch.address(), count);
+        int wait = batchPoll ? batch.addPoll() : -1;
+        int rc = backend.ioBatch(poller, batch.address(), batch.count());
         sendBatches++;
         batchedSends += count;
+        if (wait >= 0 && batch.result(wait) == 0) {
+            batchWaits++;
+        }
         for (int i = 0; i < heldCount; i++) {
             heldFlushes[i].takeSendResult(batch);
         }
@@ -772,6 +798,11 @@ public abstract class PollenIoHandler implements IoHandler {
         return batchedReads;
     }
 
+    /** Waits started by a batch of writes, in its own kernel entry ({@link PollerBackend#CAP_IO_BATCH_POLL}). */
+    public final long batchWaitCount() {
+        return batchWaits;
+    }
+
     /** Whether reads and held writes go to the kernel in batches: the backend can, and none has failed. */
     public final boolean isIoBatching() {
         return ioBatching;
@@ -810,7 +841,8 @@ public abstract class PollenIoHandler implements IoHandler {
                 + (failedWaits != 0 ? ", failedWaits=" + failedWaits : "")
                 + ", events=" + eventsDelivered + ", staleEvents=" + staleEvents + ", ctls=" + ctlCalls
                 + (ioBatching || sendBatches != 0 || readBatches != 0 ? ", sendBatches=" + sendBatches + ", batchedSends="
-                        + batchedSends + ", readBatches=" + readBatches + ", batchedReads=" + batchedReads : "")
+                        + batchedSends + ", readBatches=" + readBatches + ", batchedReads=" + batchedReads
+                        + ", batchWaits=" + batchWaits : "")
                 + ", wakeups=" + wakeupsWritten.sum() + ", eventCapacity=" + capacity + '}';
     }
 

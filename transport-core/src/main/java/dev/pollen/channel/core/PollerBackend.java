@@ -20,6 +20,11 @@ public interface PollerBackend {
     int CAP_PRIORITY = 0x40;
     /** {@link #ioBatch} makes many sockets' reads and writes in one kernel entry (epoll: through io_uring). */
     int CAP_IO_BATCH = 0x80;
+    /**
+     * A batch may end with the loop's next wait (IoBatch's poll record), made in the batch's own kernel
+     * entry (epoll: IORING_OP_EPOLL_WAIT, Linux 6.15+); the next {@link #wait} returns what it found.
+     */
+    int CAP_IO_BATCH_POLL = 0x100;
 
     /** Short name, e.g. "epoll". */
     String name();
@@ -43,7 +48,8 @@ public interface PollerBackend {
      * {@code opsAddress} (pollen_io, see IoBatch), each non-blocking, and sets the result of each
      * one made; a record whose result is still NOT_MADE moved nothing. Returns 0 if every one was
      * made, else the negative errno that stopped the rest (-ENOSYS, none made, without
-     * {@link #CAP_IO_BATCH}); a count of 0 prepares what batches need.
+     * {@link #CAP_IO_BATCH}); a count of 0 prepares what batches need. A last poll record starts
+     * the next wait (result 0), or is left NOT_MADE without {@link #CAP_IO_BATCH_POLL}.
      */
     int ioBatch(long poller, long opsAddress, int count);
 

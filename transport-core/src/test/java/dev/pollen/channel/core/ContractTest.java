@@ -22,11 +22,11 @@ class ContractTest {
                 .append("POLLEN_CTL_ADD=1\nPOLLEN_CTL_MOD=2\nPOLLEN_CTL_DEL=3\n")
                 .append("POLLEN_CAP_LEVEL=1\nPOLLEN_CAP_ONESHOT=2\nPOLLEN_CAP_READ_CLOSED=8\n")
                 .append("POLLEN_CAP_NANO_TIMEOUT=16\nPOLLEN_CAP_CLOSE_REMOVES=32\nPOLLEN_CAP_PRIORITY=64\n")
-                .append("POLLEN_CAP_IO_BATCH=128\n")
+                .append("POLLEN_CAP_IO_BATCH=128\nPOLLEN_CAP_IO_BATCH_POLL=256\n")
                 .append("sizeof(pollen_event)=16\noffsetof(pollen_event, token)=0\noffsetof(pollen_event, ready)=8\n")
                 .append("sizeof(pollen_io)=32\noffsetof(pollen_io, fd)=8\noffsetof(pollen_io, result)=16\n")
                 .append("offsetof(pollen_io, iovcnt)=24\noffsetof(pollen_io, op)=28\n")
-                .append("POLLEN_IO_SEND=0\nPOLLEN_IO_RECV=1\n")
+                .append("POLLEN_IO_SEND=0\nPOLLEN_IO_RECV=1\nPOLLEN_IO_POLL=2\n")
                 .append("POLLEN_ADDR_SIZE=24\n");
         String[] options = {"SO_KEEPALIVE", "SO_REUSEADDR", "SO_REUSEPORT", "SO_RCVBUF", "SO_SNDBUF", "SO_LINGER",
             "SO_BROADCAST", "TCP_NODELAY", "IP_TOS", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT",

@@ -34,7 +34,7 @@ final class EpollNative implements PollerBackend {
     @Override
     public int capabilities() {
         int caps = pollerCapabilities();
-        return Epoll.ioUringMode().equals("false") ? caps & ~CAP_IO_BATCH : caps;
+        return Epoll.ioUringMode().equals("false") ? caps & ~(CAP_IO_BATCH | CAP_IO_BATCH_POLL) : caps;
     }
 
     @Override
