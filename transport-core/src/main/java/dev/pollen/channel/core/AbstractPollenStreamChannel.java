@@ -38,13 +38,15 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
     private final Runnable flushTask = () -> ((AbstractPollenUnsafe) unsafe()).writeReady();
     private WritableByteChannel byteChannel;
     private boolean sendFileSupported = true;
-    /** This channel's write in the loop's batch being made, or -1. */
+    /**
+     * This channel's operation in the loop's batch being made, or -1: its read or its write, never
+     * both, as the loop makes one batch at a time and hands out every result before a handler runs.
+     */
     private int batchIndex = -1;
     /** What the loop's last batch wrote for this channel, until doWrite accounts for it; NOT_MADE if none. */
     private long sentInBatch = IoBatch.NOT_MADE;
-    /** A buffer a batch read into (or is about to), until readReady delivers it; its read's index and result. */
+    /** A buffer a batch read into (or is about to), until readReady delivers it, and that read's result. */
     private ByteBuf readInBatch;
-    private int readIndex = -1;
     private long readResult = IoBatch.NOT_MADE;
     /** {@link PollenChannelOption#WRITE_BATCHING}, kept here for the flush path. */
     volatile boolean writeBatching = true;
@@ -128,14 +130,14 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
         }
         handle.attemptedBytesRead(writable);
         readInBatch = buf;
-        readIndex = index;
+        batchIndex = index;
     }
 
     @Override
     void takeReadResult(IoBatch batch) {
-        if (readIndex >= 0) {
-            readResult = batch.result(readIndex);
-            readIndex = -1;
+        if (batchIndex >= 0) {
+            readResult = batch.result(batchIndex);
+            batchIndex = -1;
             if (readResult == IoBatch.NOT_MADE) {
                 releaseReadInBatch();
             }
