@@ -33,12 +33,14 @@ final class HttpCodecPlaintextHandler extends ChannelInboundHandlerAdapter {
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
     private static final AsciiString SERVER_NAME = AsciiString.cached("pollen-bench");
-    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
-    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
+    // The body, its length and content type, and the header factories (validation off: the names
+    // and values are constants) are HttpMinimalHandler's too.
+    static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
+    static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
-    private static final AsciiString HELLO_LENGTH = AsciiString.cached(Integer.toString(HELLO.readableBytes()));
-    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+    static final AsciiString HELLO_LENGTH = AsciiString.cached(Integer.toString(HELLO.readableBytes()));
+    static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
     private final PlaintextResponse response;
 

@@ -1,14 +1,10 @@
 package dev.pollen.benchmarks;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -16,7 +12,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
-import java.nio.charset.StandardCharsets;
+import static dev.pollen.benchmarks.HttpCodecPlaintextHandler.HEADERS;
+import static dev.pollen.benchmarks.HttpCodecPlaintextHandler.HELLO;
+import static dev.pollen.benchmarks.HttpCodecPlaintextHandler.HELLO_LENGTH;
+import static dev.pollen.benchmarks.HttpCodecPlaintextHandler.TEXT_PLAIN;
+import static dev.pollen.benchmarks.HttpCodecPlaintextHandler.TRAILERS;
 
 /**
  * The smallest useful HTTP server behind Netty's {@link HttpServerCodec}: ONE instance shared by
@@ -32,13 +32,6 @@ import java.nio.charset.StandardCharsets;
 final class HttpMinimalHandler extends ChannelInboundHandlerAdapter {
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
-    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
-    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
-    private static final AsciiString HELLO_LENGTH = AsciiString.cached(Integer.toString(HELLO.readableBytes()));
-    // Header validation off, as in HttpCodecPlaintextHandler: the names and values are constants.
-    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
