@@ -41,9 +41,21 @@ int pollen_linux_epoll_wait(int epfd, void *records, int max, int64_t timeout_ns
     }
     /* The kernel writes its epoll_events at the start of the buffer; they are widened in place. */
     struct epoll_event *events = records;
-    int n = pollen_epoll_wait_ns(epfd, events, max, timeout_ns);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t start = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+    int64_t left = timeout_ns;
+    int n;
+    /* A timed wait a signal interrupts waits again for the time left: it never ends early. */
+    while ((n = pollen_epoll_wait_ns(epfd, events, max, left)) < 0 && errno == EINTR && timeout_ns > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        left = timeout_ns - ((int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec - start);
+        if (left <= 0) {
+            return 0;
+        }
+    }
     if (n < 0) {
-        return errno == EINTR ? 0 : neg_errno();
+        return errno == EINTR ? 0 : neg_errno(); /* a wait without timeout ends with the signal */
     }
     /* Last to first: record i starts at or after event i, and after every event before it. */
     for (int i = n - 1; i >= 0; i--) {

@@ -136,9 +136,10 @@ public final class LinuxEpoll implements AutoCloseable {
     }
 
     /**
-     * {@code epoll_wait} (epoll_pwait2 where the kernel has it) for at most the timeout, never less: without
-     * epoll_pwait2 it is rounded up to the next millisecond. Returns the number of ready descriptors (0 on
-     * timeout or a signal), read with {@link #readyData(int)} and {@link #readyEvents(int)}.
+     * {@code epoll_wait} (epoll_pwait2 where the kernel has it) for at most the timeout, never less (a signal
+     * makes it wait again for the time left): without epoll_pwait2 it is rounded up to the next millisecond.
+     * Returns the number of ready descriptors (0 on timeout), read with {@link #readyData(int)} and
+     * {@link #readyEvents(int)}.
      */
     public int wait(Duration timeout) throws IOException {
         return wait0(Timeouts.toNanos("wait", timeout));
