@@ -55,8 +55,9 @@
 /* Watches urgent data: POLLEN_INTEREST_PRIORITY is accepted and POLLEN_READY_PRIORITY reported. */
 #define POLLEN_CAP_PRIORITY        0x40
 /*
- * pollen_poller_io_batch hands many sockets' reads and writes to the kernel in one entry (epoll:
- * an io_uring submission). Without it, the function answers -ENOSYS and each is a call of its own.
+ * pollen_poller_io_batch hands many sockets' reads and writes, and registration changes, to the
+ * kernel in one entry (epoll: an io_uring submission). Without it, the function answers -ENOSYS
+ * and each is a call of its own.
  */
 #define POLLEN_CAP_IO_BATCH      0x80
 /*
@@ -78,7 +79,8 @@ _Static_assert(offsetof(pollen_event, token) == 0, "pollen_event.token at offset
 _Static_assert(offsetof(pollen_event, ready) == 8, "pollen_event.ready at offset 8");
 
 /*
- * One socket's read or write in a batch; 32 bytes, laid out identically on every platform.
+ * One operation of a batch (a socket's read or write, the next wait, a registration change);
+ * 32 bytes, laid out identically on every platform.
  * POLLEN_IO_SEND: a gathering write of the iovcnt struct iovecs at iov. POLLEN_IO_RECV: a read
  * into the one struct iovec at iov (iovcnt 1). result receives the bytes moved (0 for a read: end
  * of stream) or a negative errno (-EAGAIN when the socket had nothing to give or no room now).
@@ -94,6 +96,14 @@ _Static_assert(offsetof(pollen_event, ready) == 8, "pollen_event.ready at offset
  * POLLEN_CAP_IO_BATCH_POLL), and the next wait is then a plain one.
  */
 #define POLLEN_IO_POLL 2
+/*
+ * A registration change, made as pollen_poller_ctl makes it (ADD, MOD or DEL): fd the descriptor,
+ * iovcnt the interest, iov the token. Result 0 or the negative errno pollen_poller_ctl would
+ * return. Made in record order: a change before a POLLEN_IO_POLL is in force for that wait.
+ */
+#define POLLEN_IO_CTL_ADD 3
+#define POLLEN_IO_CTL_MOD 4
+#define POLLEN_IO_CTL_DEL 5
 #define POLLEN_IO_NOT_MADE INT64_MIN
 
 typedef struct pollen_io {
@@ -134,8 +144,9 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
  * moved) and is to be made the plain way. Returns 0 if every one was made (a POLLEN_IO_POLL the
  * backend cannot start aside), else the negative errno that stopped the rest: -ENOSYS, and none
  * made, without POLLEN_CAP_IO_BATCH; -EINVAL, and none made, for a POLLEN_IO_POLL that is not the
- * last record or an unknown operation. A call with count 0 prepares what batches need (0 if it
- * could). Loop thread only.
+ * last record, an unknown operation, or a change pollen_poller_ctl would refuse with -EINVAL
+ * whatever the descriptor. A call with count 0 prepares what batches need (0 if it could). Loop
+ * thread only.
  */
 int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count);
 

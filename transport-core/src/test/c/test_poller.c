@@ -652,6 +652,80 @@ static void test_io_batch_poll(void) {
     CHECK_RC(pollen_poller_close(p));
 }
 
+#ifndef _WIN32
+/* A batch of one registration change of fd (POLLEN_IO_CTL_*), ending with the next wait if poll. */
+static int64_t change(pollen_poller *p, int op, pollen_fd fd, uint32_t interest, uint64_t token, int poll) {
+    pollen_io ops[2] = {
+        { .iov = token, .fd = fd, .iovcnt = (int32_t) interest, .op = op, .result = POLLEN_IO_NOT_MADE },
+        { .fd = -1, .op = POLLEN_IO_POLL, .result = POLLEN_IO_NOT_MADE },
+    };
+    CHECK_RC(pollen_poller_io_batch(p, ops, poll ? 2 : 1));
+    int started = (pollen_poller_capabilities() & POLLEN_CAP_IO_BATCH_POLL) != 0;
+    CHECK(!poll || ops[1].result == (started ? 0 : POLLEN_IO_NOT_MADE));
+    return ops[0].result;
+}
+#endif
+
+/* Registration changes made in a batch (POLLEN_IO_CTL_*), as pollen_poller_ctl makes them. */
+static void test_io_batch_ctl(void) {
+    pollen_poller *p;
+    CHECK_RC(pollen_poller_create(&p, 8));
+    if (!(pollen_poller_capabilities() & POLLEN_CAP_IO_BATCH)) {
+        CHECK_RC(pollen_poller_close(p));
+        return; /* -ENOSYS for every batch: test_io_batch */
+    }
+#ifndef _WIN32
+    pollen_event ev[8];
+    pollen_fd a, b;
+    tcp_pair(&a, &b);
+    CHECK(pollen_socket_send(a, "x", 1) == 1);
+    /* Added with a write and the next wait in one batch: in force for that wait. */
+    struct iovec y = { "y", 1 };
+    pollen_io ops[3] = {
+        { .iov = (uint64_t) (uintptr_t) &y, .fd = a, .iovcnt = 1, .result = POLLEN_IO_NOT_MADE },
+        { .iov = 11, .fd = b, .iovcnt = POLLEN_INTEREST_READ, .op = POLLEN_IO_CTL_ADD, .result = POLLEN_IO_NOT_MADE },
+        { .fd = -1, .op = POLLEN_IO_POLL, .result = POLLEN_IO_NOT_MADE },
+    };
+    CHECK_RC(pollen_poller_io_batch(p, ops, 3));
+    CHECK(ops[0].result == 1 && ops[1].result == 0);
+    CHECK(wait_for(p, ev, 8, 10000000000LL) == 1);
+    CHECK(ev[0].token == 11 && ev[0].ready == POLLEN_READY_READABLE);
+    /* Changed to WRITE under another token, then removed: each in force for the next wait. */
+    CHECK(change(p, POLLEN_IO_CTL_MOD, b, POLLEN_INTEREST_WRITE, 12, 1) == 0);
+    CHECK(wait_for(p, ev, 8, 10000000000LL) == 1);
+    CHECK(ev[0].token == 12 && ev[0].ready == POLLEN_READY_WRITABLE);
+    CHECK(change(p, POLLEN_IO_CTL_DEL, b, 0, 12, 1) == 0);
+    CHECK(wait_for(p, ev, 8, 0) == 0);                   /* readable and writable, but not watched */
+    /* Refused as pollen_poller_ctl refuses them, each on its own. */
+    CHECK(change(p, POLLEN_IO_CTL_MOD, b, POLLEN_INTEREST_READ, 13, 0) == -ENOENT);
+    CHECK(change(p, POLLEN_IO_CTL_DEL, b, 0, 13, 0) == -ENOENT);
+    CHECK(change(p, POLLEN_IO_CTL_ADD, b, POLLEN_INTEREST_READ, 13, 0) == 0);
+    CHECK(change(p, POLLEN_IO_CTL_ADD, b, POLLEN_INTEREST_READ, 13, 0) == -EEXIST);
+    CHECK(change(p, POLLEN_IO_CTL_ADD, -1, POLLEN_INTEREST_READ, 14, 0) == -EBADF);
+    FILE *file = tmpfile();
+    CHECK(file != NULL);
+    int64_t plain = pollen_poller_ctl(p, POLLEN_CTL_ADD, fileno(file), POLLEN_INTEREST_READ, 15);
+    CHECK(plain < 0);                                    /* epoll: -EPERM, a regular file */
+    CHECK(change(p, POLLEN_IO_CTL_ADD, fileno(file), POLLEN_INTEREST_READ, 15, 0) == plain);
+    fclose(file);
+    /* A token the poller keeps for itself refuses the whole batch, as an unknown operation does. */
+    if (pollen_poller_ctl(p, POLLEN_CTL_ADD, a, POLLEN_INTEREST_READ, UINT64_MAX) == -EINVAL) {
+        pollen_io bad[2] = {
+            { .iov = (uint64_t) (uintptr_t) &y, .fd = a, .iovcnt = 1, .result = POLLEN_IO_NOT_MADE },
+            { .iov = UINT64_MAX, .fd = a, .iovcnt = POLLEN_INTEREST_READ, .op = POLLEN_IO_CTL_ADD,
+              .result = POLLEN_IO_NOT_MADE },
+        };
+        CHECK(pollen_poller_io_batch(p, bad, 2) == -EINVAL);
+        CHECK(bad[0].result == POLLEN_IO_NOT_MADE && bad[1].result == POLLEN_IO_NOT_MADE);
+    }
+    pollen_io unknown = { .fd = a, .op = POLLEN_IO_CTL_DEL + 1, .result = POLLEN_IO_NOT_MADE };
+    CHECK(pollen_poller_io_batch(p, &unknown, 1) == -EINVAL && unknown.result == POLLEN_IO_NOT_MADE);
+    CHECK_RC(pollen_socket_close(a));
+    CHECK_RC(pollen_socket_close(b));
+#endif
+    CHECK_RC(pollen_poller_close(p));
+}
+
 int main(void) {
     printf("poller contract, backend %s, capabilities 0x%x\n", pollen_poller_name(), pollen_poller_capabilities());
     CHECK(pollen_poller_capabilities() & POLLEN_CAP_LEVEL);
@@ -671,5 +745,6 @@ int main(void) {
     RUN(test_urgent_data_is_priority);
     RUN(test_io_batch);
     RUN(test_io_batch_poll);
+    RUN(test_io_batch_ctl);
     return 0;
 }

@@ -46,7 +46,7 @@ struct pollen_poller {
 /* -1 unknown, 0 absent, 1 present: epoll_pwait2 arrived in Linux 5.11. */
 static volatile int have_pwait2 = -1;
 
-static uint32_t to_epoll(uint32_t interest) {
+uint32_t pollen_epoll_interest(uint32_t interest) {
     uint32_t ev = 0;
     if (interest & POLLEN_INTEREST_READ) {
         ev |= EPOLLIN;
@@ -123,7 +123,7 @@ err:
 }
 
 int pollen_poller_ctl(pollen_poller *p, int op, pollen_fd fd, uint32_t interest, uint64_t token) {
-    struct epoll_event ev = { .events = to_epoll(interest), .data.u64 = token };
+    struct epoll_event ev = { .events = pollen_epoll_interest(interest), .data.u64 = token };
     int eop;
     switch (op) {
     case POLLEN_CTL_ADD: eop = EPOLL_CTL_ADD; break;
@@ -248,6 +248,13 @@ int pollen_poller_wait(pollen_poller *p, pollen_event *events, int max, int64_t 
 int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count) {
     if (!(POLLEN_EPOLL_CAPS & POLLEN_CAP_IO_BATCH) || count < 0) {
         return count < 0 ? -EINVAL : -ENOSYS;
+    }
+    for (int i = 0; i < count; i++) {
+        /* The wake-up's registration is the poller's own, in a batch as in pollen_poller_ctl. */
+        if (ops[i].op >= POLLEN_IO_CTL_ADD && ops[i].op <= POLLEN_IO_CTL_DEL
+                && (ops[i].iov == WAKE_TOKEN || ops[i].fd == p->wakefd)) {
+            return -EINVAL;
+        }
     }
     if (p->uring == NULL) {
         int rc = pollen_uring_probe();

@@ -5,6 +5,9 @@
  * path's semantics: it is made inline during the submission, moves what it can, and completes with
  * -EAGAIN instead of waiting; the ring never holds a read or write past the call that made it.
  *
+ * Registration changes (POLLEN_IO_CTL_*) are IORING_OP_EPOLL_CTLs on the poller's epoll descriptor,
+ * made inline in record order like the rest.
+ *
  * A batch may end with the loop's next wait (POLLEN_IO_POLL): an IORING_OP_EPOLL_WAIT on the
  * poller's epoll descriptor, into the poller's event array, made inline after the writes. If events
  * were ready it completes there; if not, it stays in the ring and the next pollen_uring_wait waits
@@ -27,6 +30,7 @@
 #include <unistd.h>
 
 #include "pollen_uring.h"
+#include "pollen_epoll.h"
 #include "pollen_errno.h"
 
 /* Linux 6.15's opcode; older headers lack the name. */
@@ -57,6 +61,7 @@ struct pollen_uring {
     size_t cq_ring_size;
     size_t sqes_size;
     struct msghdr *msgs; /* one per submission slot, alive until its write completes */
+    struct epoll_event *changes; /* one per submission slot, alive until its change completes */
 };
 
 static int sys_setup(unsigned entries, struct io_uring_params *p) {
@@ -106,7 +111,8 @@ int pollen_uring_probe(void) {
             rc = errno == EINVAL ? -EOPNOTSUPP : neg_errno();
         } else {
             rc = supports(probe, IORING_OP_SENDMSG) && supports(probe, IORING_OP_SEND)
-                    && supports(probe, IORING_OP_RECV) ? 0 : -EOPNOTSUPP;
+                    && supports(probe, IORING_OP_RECV) && supports(probe, IORING_OP_EPOLL_CTL)
+                    ? 0 : -EOPNOTSUPP;
             poll_supported = rc == 0 && supports(probe, OP_EPOLL_WAIT) && supports(probe, IORING_OP_ASYNC_CANCEL);
         }
         free(probe);
@@ -198,7 +204,8 @@ int pollen_uring_create(pollen_uring **out, unsigned entries) {
         array[i] = i;
     }
     r->msgs = calloc(p.sq_entries, sizeof(struct msghdr));
-    if (r->msgs == NULL) {
+    r->changes = calloc(p.sq_entries, sizeof(struct epoll_event));
+    if (r->msgs == NULL || r->changes == NULL) {
         errno = ENOMEM;
         goto fail;
     }
@@ -273,6 +280,18 @@ static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n, int epfd, str
             sqe->len = (uint32_t) max;
             sqe->user_data = WAIT_TAG;
             waits = 1;
+        } else if (ops[i].op >= POLLEN_IO_CTL_ADD) {
+            /* A registration change (checked by the caller), as pollen_poller_ctl makes it. */
+            struct epoll_event *ev = &r->changes[slot];
+            ev->events = pollen_epoll_interest((uint32_t) ops[i].iovcnt);
+            ev->data.u64 = ops[i].iov;
+            sqe->opcode = IORING_OP_EPOLL_CTL;
+            sqe->fd = epfd;
+            sqe->msg_flags = 0;
+            sqe->off = (uint64_t) ops[i].fd;
+            sqe->len = ops[i].op == POLLEN_IO_CTL_ADD ? EPOLL_CTL_ADD
+                    : ops[i].op == POLLEN_IO_CTL_MOD ? EPOLL_CTL_MOD : EPOLL_CTL_DEL;
+            sqe->addr = (uint64_t) (uintptr_t) ev;
         } else if (ops[i].op == POLLEN_IO_RECV) {
             /* One buffer (checked by the caller): a plain recv. */
             sqe->opcode = IORING_OP_RECV;
@@ -297,7 +316,8 @@ static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n, int epfd, str
     __atomic_store_n(r->sq_tail, tail + n, __ATOMIC_RELEASE);
     /*
      * Submit and collect in one entry; the reads and writes never wait, so all complete during the
-     * submit. The wait, made last, completes there too if events are ready, and is not waited for.
+     * submit (a change that finds the epoll descriptor busy is finished by a kernel worker, and
+     * waited for). The wait, made last, completes there too if events are ready, and is not waited for.
      */
     unsigned submitted = 0;
     int rc = 0;
@@ -336,8 +356,8 @@ static int send_chunk(pollen_uring *r, pollen_io *ops, unsigned n, int epfd, str
 int pollen_uring_io_batch(pollen_uring *r, pollen_io *ops, int count, int epfd, struct epoll_event *events,
         int max) {
     for (int i = 0; i < count; i++) {
-        if (ops[i].op != POLLEN_IO_SEND && ops[i].op != POLLEN_IO_RECV
-                && (ops[i].op != POLLEN_IO_POLL || i != count - 1)) {
+        if ((ops[i].op < POLLEN_IO_SEND || ops[i].op > POLLEN_IO_CTL_DEL)
+                || (ops[i].op == POLLEN_IO_POLL && i != count - 1)) {
             return -EINVAL;
         }
     }
@@ -432,5 +452,6 @@ void pollen_uring_close(pollen_uring *r) {
         close(r->fd);
     }
     free(r->msgs);
+    free(r->changes);
     free(r);
 }

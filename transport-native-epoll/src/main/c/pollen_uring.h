@@ -1,7 +1,7 @@
 /*
  * A minimal io_uring, made with the raw system calls (no liburing), used by the epoll backend
- * for one thing: handing a batch of socket reads and writes, and the loop's next wait, to the
- * kernel in one io_uring_enter.
+ * for one thing: handing a batch of socket reads and writes, registration changes and the loop's
+ * next wait to the kernel in one io_uring_enter.
  */
 #ifndef POLLEN_URING_H
 #define POLLEN_URING_H
@@ -15,8 +15,9 @@ typedef struct pollen_uring pollen_uring;
 
 /*
  * 0 if this kernel lets this process make a ring that can send (io_uring_setup is allowed and
- * IORING_OP_SENDMSG, SEND and RECV supported), else the negative errno that stops it: -ENOSYS (no io_uring, or a
- * seccomp filter), -EPERM (kernel.io_uring_disabled), -EOPNOTSUPP (no send operation). Probed once.
+ * IORING_OP_SENDMSG, SEND, RECV and EPOLL_CTL supported), else the negative errno that stops it:
+ * -ENOSYS (no io_uring, or a seccomp filter), -EPERM (kernel.io_uring_disabled), -EOPNOTSUPP (an
+ * operation missing). Probed once.
  */
 int pollen_uring_probe(void);
 

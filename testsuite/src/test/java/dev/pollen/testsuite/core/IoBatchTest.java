@@ -1,8 +1,10 @@
 package dev.pollen.testsuite.core;
 
+import dev.pollen.channel.DescriptorHandle;
 import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.channel.core.PollenIoHandler;
 import dev.pollen.channel.core.PollerBackend;
+import dev.pollen.poller.Poller;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.TransportTestSupport;
 import dev.pollen.transport.Transport;
@@ -16,14 +18,23 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through io_uring, unless -Dpollen.epoll.ioUring=false): many channels' reads and echoes arrive
  * whole and in order, a write the socket cannot take waits for writability, peers closing or
  * resetting together end their channels with nothing lost or leaked, a channel that stops reading
- * gets no batched read, and a loop batches exactly when its backend can. On backends without the
+ * gets no batched read, interest changes join the batch of writes (and one the poller refuses fails
+ * its registration only), and a loop batches exactly when its backend can. On backends without the
  * capability the same traffic goes one call at a time.
  */
 class IoBatchTest {
@@ -79,11 +91,129 @@ class IoBatchTest {
         long batchesBefore = serverGroup.next().submit(handler::sendBatchCount).get();
         long readBatchesBefore = serverGroup.next().submit(handler::readBatchCount).get();
         long batchWaitsBefore = serverGroup.next().submit(handler::batchWaitCount).get();
-        // Echo server: each read is written back and flushed in channelReadComplete (held).
+        echoThrough(new Echo(), 200);
+        long batches = serverGroup.next().submit(handler::sendBatchCount).get() - batchesBefore;
+        long batched = serverGroup.next().submit(handler::batchedSendCount).get();
+        long readBatches = serverGroup.next().submit(handler::readBatchCount).get() - readBatchesBefore;
+        long batchWaits = serverGroup.next().submit(handler::batchWaitCount).get() - batchWaitsBefore;
+        if (batchingExpected(handler)) {
+            assertTrue(handler.isIoBatching());
+            assertTrue(batches > 0, "no batch of writes was made: " + handler);
+            if (!batchWaitsExpected(handler)) {
+                // A single held write is a batch only where the batch also starts the next wait.
+                assertTrue(batched >= 2 * batches, "batches of fewer than two writes: " + handler);
+            }
+            assertTrue(readBatches > 0, "no batch of reads was made: " + handler);
+        } else {
+            assertEquals(0, batches, "batches made by " + handler);
+            assertEquals(0, readBatches, "batches made by " + handler);
+        }
+        if (batchWaitsExpected(handler)) {
+            assertTrue(batchWaits > 0, "no wait was started by a batch: " + handler);
+        } else {
+            assertEquals(0, batchWaits, "waits started by batches of " + handler);
+        }
+    }
+
+    /**
+     * The interest changes a batch's handlers make go in the batch's own kernel entry, before the
+     * wait it starts, where the backend can: each echo turns its channel's reads off, a task run
+     * after the batch turns them on again, and every byte still comes back in order.
+     */
+    @Test
+    void interestChangesOfABatchGoInItsKernelEntry() throws Exception {
+        PollenIoHandler handler = handlerOf(serverGroup);
+        long before = serverGroup.next().submit(handler::batchedCtlCount).get();
+        echoThrough(new PausingEcho(), 50);
+        long changes = serverGroup.next().submit(handler::batchedCtlCount).get() - before;
+        if (batchWaitsExpected(handler)) {
+            assertTrue(changes > 0, "no interest change was made in a batch: " + handler);
+        } else {
+            assertEquals(0, changes, "interest changes made in batches of " + handler);
+        }
+    }
+
+    /**
+     * A change the poller refuses, made in a batch of writes (a regular file registered by a
+     * channel's handler while its echo is held), fails that registration only, once the batch's
+     * writes are accounted for: the echo arrives whole and its channel stays open.
+     */
+    @Test
+    void aRefusedChangeInABatchFailsItsRegistrationOnly(@TempDir Path dir) throws Exception {
+        PollenIoHandler handler = handlerOf(serverGroup);
+        long before = serverGroup.next().submit(handler::batchedCtlCount).get();
+        Path file = dir.resolve("f");
+        Files.write(file, new byte[] {1});
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        CountDownLatch unregistered = new CountDownLatch(1);
+        try (FileChannel fileChannel = FileChannel.open(file, StandardOpenOption.READ)) {
+            int fd = Poller.descriptor(fileChannel);
+            DescriptorHandle.Listener listener = new DescriptorHandle.Listener() {
+                @Override
+                public void ready(DescriptorHandle h, int ready) {
+                    outcome.complete(ready);
+                    h.cancel();
+                }
+
+                @Override
+                public void exceptionCaught(DescriptorHandle h, Throwable cause) {
+                    outcome.complete(cause);
+                    h.cancel();
+                }
+
+                @Override
+                public void unregistered(DescriptorHandle h) {
+                    unregistered.countDown();
+                }
+            };
+            byte[] data = "echo while a file is registered".getBytes(StandardCharsets.US_ASCII);
+            Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                    .childHandler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            ctx.writeAndFlush(msg, ctx.voidPromise()); // held until the batch ends
+                            if (!outcome.isDone()) {
+                                IoEventLoop loop = (IoEventLoop) ctx.channel().eventLoop();
+                                DescriptorHandle.watch(loop, fd, Poller.READ, listener); // on the loop: at once
+                            }
+                        }
+                    }).bind(ANY_LOOPBACK_PORT).sync().channel();
+            Collector collector = new Collector(data.length);
+            Channel client = new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                    .handler(collector).connect(server.localAddress()).sync().channel();
+            try {
+                client.writeAndFlush(Unpooled.wrappedBuffer(data));
+                assertArrayEquals(data, collector.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+                Object result = outcome.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+                if (T.name().equals("kqueue")) {
+                    // The Linux emulation of kqueue reports epoll's refusal as ERROR (BSD: readable).
+                    int ready = (Integer) result;
+                    assertTrue((ready & (Poller.READABLE | Poller.ERROR)) != 0, Poller.readyToString(ready));
+                } else {
+                    assertTrue(result instanceof IOException, String.valueOf(result));
+                    assertEquals(T.name() + "_ctl_add(..) failed: Operation not permitted",
+                            ((IOException) result).getMessage());
+                }
+                assertTrue(unregistered.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+                assertTrue(client.isActive(), "the echoing channel was closed");
+                long changes = serverGroup.next().submit(handler::batchedCtlCount).get() - before;
+                assertEquals(batchWaitsExpected(handler) ? 1 : 0, changes, "changes made in batches of " + handler);
+            } finally {
+                client.close().sync();
+                server.close().sync();
+            }
+        }
+    }
+
+    /**
+     * CLIENTS clients send {@code rounds} random messages each through a server with the given
+     * child handler, all clients' messages of a round written in one task so that the server finds
+     * many channels readable in one wait; every byte must come back, in order.
+     */
+    private static void echoThrough(ChannelHandler echo, int rounds) throws Exception {
         Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
                 .childOption(PollenChannelOption.WRITE_BATCHING, true)
-                .childHandler(new Echo()).bind(ANY_LOOPBACK_PORT).sync().channel();
-        int rounds = 200;
+                .childHandler(echo).bind(ANY_LOOPBACK_PORT).sync().channel();
         int size = 300;
         List<Channel> clients = new ArrayList<>();
         List<Collector> collectors = new ArrayList<>();
@@ -98,8 +228,6 @@ class IoBatchTest {
                 ThreadLocalRandom.current().nextBytes(data);
                 sent.add(data);
             }
-            // Every client writes its next message in the same loop task, so the server finds many
-            // channels readable in one wait and their echoes are held and made together.
             for (int r = 0; r < rounds; r++) {
                 int off = r * size;
                 clientGroup.next().submit(() -> {
@@ -111,27 +239,6 @@ class IoBatchTest {
             for (int i = 0; i < CLIENTS; i++) {
                 assertArrayEquals(sent.get(i), collectors.get(i).done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS),
                         "client " + i);
-            }
-            long batches = serverGroup.next().submit(handler::sendBatchCount).get() - batchesBefore;
-            long batched = serverGroup.next().submit(handler::batchedSendCount).get();
-            long readBatches = serverGroup.next().submit(handler::readBatchCount).get() - readBatchesBefore;
-            long batchWaits = serverGroup.next().submit(handler::batchWaitCount).get() - batchWaitsBefore;
-            if (batchingExpected(handler)) {
-                assertTrue(handler.isIoBatching());
-                assertTrue(batches > 0, "no batch of writes was made: " + handler);
-                if (!batchWaitsExpected(handler)) {
-                    // A single held write is a batch only where the batch also starts the next wait.
-                    assertTrue(batched >= 2 * batches, "batches of fewer than two writes: " + handler);
-                }
-                assertTrue(readBatches > 0, "no batch of reads was made: " + handler);
-            } else {
-                assertEquals(0, batches, "batches made by " + handler);
-                assertEquals(0, readBatches, "batches made by " + handler);
-            }
-            if (batchWaitsExpected(handler)) {
-                assertTrue(batchWaits > 0, "no wait was started by a batch: " + handler);
-            } else {
-                assertEquals(0, batchWaits, "waits started by batches of " + handler);
             }
         } finally {
             for (Channel c : clients) {
@@ -314,6 +421,22 @@ class IoBatchTest {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+        }
+    }
+
+    /** As Echo, and stops reading after each read batch until a task, run after the batch, starts it again. */
+    @ChannelHandler.Sharable
+    private static final class PausingEcho extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().execute(() -> ctx.channel().config().setAutoRead(true));
         }
     }
 

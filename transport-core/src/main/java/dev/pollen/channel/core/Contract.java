@@ -48,6 +48,9 @@ final class Contract {
         put("POLLEN_IO_SEND", IoBatch.OP_SEND);
         put("POLLEN_IO_RECV", IoBatch.OP_RECV);
         put("POLLEN_IO_POLL", IoBatch.OP_POLL);
+        put("POLLEN_IO_CTL_ADD", IoBatch.OP_CTL_ADD);
+        put("POLLEN_IO_CTL_MOD", IoBatch.OP_CTL_MOD);
+        put("POLLEN_IO_CTL_DEL", IoBatch.OP_CTL_DEL);
         put("POLLEN_ADDR_SIZE", PollenSocket.ADDR_SIZE);
         put("POLLEN_SO_KEEPALIVE", PollenSocket.SO_KEEPALIVE);
         put("POLLEN_SO_REUSEADDR", PollenSocket.SO_REUSEADDR);

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 /**
  * Socket reads or writes an event loop makes together, described for {@link PollerBackend#ioBatch}:
  * one 32-byte record per channel (pollen_io: iovec address, descriptor, result, iovec count,
- * operation) over one shared iovec array. Filled, made and read on the loop thread; one per loop,
- * allocated when its loop is made.
+ * operation) over one shared iovec array, then maybe registration changes and the next wait.
+ * Filled, made and read on the loop thread; one per loop, allocated when its loop is made.
  */
 final class IoBatch {
     /** The layout of pollen_io (checked against the library by {@link Contract}). */
@@ -22,6 +22,10 @@ final class IoBatch {
     static final int OP_RECV = 1;
     /** The loop's next wait, started in the batch's own kernel entry; only as the last record. */
     static final int OP_POLL = 2;
+    /** A registration change (PollerBackend.ctl's ADD, MOD, DEL): the token at IO_IOV, the interest at IO_IOVCNT. */
+    static final int OP_CTL_ADD = 3;
+    static final int OP_CTL_MOD = 4;
+    static final int OP_CTL_DEL = 5;
     /** POLLEN_IO_NOT_MADE: the operation was not made; nothing was moved. */
     static final long NOT_MADE = Long.MIN_VALUE;
 
@@ -60,6 +64,24 @@ final class IoBatch {
             return -1;
         }
         return add(fd, OP_RECV);
+    }
+
+    /**
+     * Adds one registration change ({@link PollerBackend#CTL_ADD}, CTL_MOD or CTL_DEL) of {@code fd};
+     * its index, whose result is 0 or the negative errno {@link PollerBackend#ctl} would return, or -1
+     * if the batch is full.
+     */
+    int addCtl(int fd, int ctlOp, int interest, long token) {
+        if (count == MAX_OPS) {
+            return -1;
+        }
+        int off = count * IO_SIZE;
+        records.putLong(off + IO_IOV, token);
+        records.putLong(off + IO_FD, fd);
+        records.putLong(off + IO_RESULT, NOT_MADE);
+        records.putInt(off + IO_IOVCNT, interest);
+        records.putInt(off + IO_OP, OP_CTL_ADD + ctlOp - PollerBackend.CTL_ADD);
+        return count++;
     }
 
     /**

@@ -14,9 +14,11 @@ import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +82,13 @@ public abstract class PollenIoHandler implements IoHandler {
     /** Registrations whose interest changed since the last wait (loop thread only). */
     private PollenIoRegistration[] dirty = new PollenIoRegistration[64];
     private int dirtyCount;
+    /**
+     * Registrations whose change is in the batch of writes being made; after it, those whose change
+     * failed, with the failures, until they are reported (loop thread only).
+     */
+    private PollenIoRegistration[] changed = new PollenIoRegistration[64];
+    private IOException[] changeFailures = new IOException[64];
+    private int failedChanges;
     /** True while a channel's reads are handled; flushes made then may be held (loop thread only). */
     private boolean holding;
     /** Channels whose flush waits for the end of the batch (loop thread only). */
@@ -104,6 +113,7 @@ public abstract class PollenIoHandler implements IoHandler {
     private long eventsDelivered;
     private long staleEvents;
     private long ctlCalls;
+    private long batchedCtls;
     private long sendBatches;
     private long batchedSends;
     private long readBatches;
@@ -453,6 +463,9 @@ public abstract class PollenIoHandler implements IoHandler {
             }
         }
         heldCount = 0;
+        if (failedChanges != 0) {
+            reportFailedChanges();
+        }
     }
 
     /**
@@ -464,12 +477,15 @@ public abstract class PollenIoHandler implements IoHandler {
      * Handling them after this loop's tasks is safe as any batch's later events are: a
      * registration cancelled meanwhile drops them by its token, and a channel checks its state
      * before it reads or writes.
+     * <p>
+     * The wait must see the interest changes the batch's handlers made: they go in the same entry,
+     * before it. A change that fails is reported once every channel has accounted for its write, as
+     * reporting it closes its channel.
      */
     private void sendHeldFlushes() {
-        if (batchPoll && dirtyCount != 0) {
-            // The wait this batch starts must see the interest changes its handlers made. First: a
-            // change that fails closes its channel, which must not happen to a write described below.
-            flushInterest();
+        boolean changesInBatch = batchPoll && dirtyCount != 0 && heldCount + dirtyCount < IoBatch.MAX_OPS;
+        if (batchPoll && dirtyCount != 0 && !changesInBatch) {
+            flushInterest(); // too many for the batch; first, so that no write described below is closed
         }
         IoBatch batch = ioBatch.clear();
         for (int i = 0; i < heldCount; i++) {
@@ -479,6 +495,7 @@ public abstract class PollenIoHandler implements IoHandler {
         if (count == 0) {
             return;
         }
+        int changes = changesInBatch ? addChanges(batch) : 0;
         int wait = batchPoll ? batch.addPoll() : -1;
         int rc = backend.ioBatch(poller, batch.address(), batch.count());
         sendBatches++;
@@ -489,8 +506,82 @@ public abstract class PollenIoHandler implements IoHandler {
         for (int i = 0; i < heldCount; i++) {
             heldFlushes[i].takeSendResult(batch);
         }
+        if (changes != 0) {
+            takeChangeResults(batch, count, changes);
+        }
         if (rc < 0) {
             batchFailed(rc); // the writes not made are made the plain way below
+        }
+    }
+
+    /** Moves the recorded interest changes into the batch (all fit); how many it added. */
+    private int addChanges(IoBatch batch) {
+        int n = 0;
+        for (int i = 0; i < dirtyCount; i++) {
+            PollenIoRegistration reg = dirty[i];
+            dirty[i] = null;
+            if (!reg.dirty) {
+                continue; // removed since
+            }
+            reg.dirty = false;
+            int interest = reg.wantedInterest;
+            if (interest == reg.kernelInterest) {
+                continue;
+            }
+            batch.addCtl(reg.handle.fd(), ctlOp(interest, reg.kernelInterest), interest, reg.token);
+            if (n == changed.length) {
+                changed = Arrays.copyOf(changed, n << 1);
+                changeFailures = Arrays.copyOf(changeFailures, n << 1);
+            }
+            changed[n++] = reg;
+        }
+        dirtyCount = 0;
+        return n;
+    }
+
+    /**
+     * Takes the results of the batch's interest changes, at indexes first to first + n: a change made
+     * is in force; one not made is recorded again, for the poller before the next wait; a failure is
+     * kept for {@link #reportFailedChanges}.
+     */
+    private void takeChangeResults(IoBatch batch, int first, int n) {
+        int failed = 0;
+        for (int i = 0; i < n; i++) {
+            PollenIoRegistration reg = changed[i];
+            changed[i] = null;
+            long rc = batch.result(first + i);
+            if (rc == IoBatch.NOT_MADE) {
+                markDirty(reg);
+                continue;
+            }
+            batchedCtls++;
+            if (rc == 0) {
+                reg.kernelInterest = reg.wantedInterest; // no handler has run since addChanges
+            } else {
+                changed[failed] = reg;
+                changeFailures[failed++] = ctlFailure(ctlOp(reg.wantedInterest, reg.kernelInterest), (int) rc);
+            }
+        }
+        failedChanges = failed;
+    }
+
+    /** Reports the interest changes a batch failed to their handles (a channel closes). */
+    private void reportFailedChanges() {
+        int n = failedChanges;
+        failedChanges = 0;
+        for (int i = 0; i < n; i++) {
+            PollenIoRegistration reg = changed[i];
+            IOException cause = changeFailures[i];
+            changed[i] = null;
+            changeFailures[i] = null;
+            if (!reg.isValid()) {
+                continue; // cancelled since: nothing left to fail
+            }
+            try {
+                reg.handle.interestFailed(cause);
+            } catch (Throwable t) {
+                logger.warn("Failed to change interest of {}", reg.handle, cause);
+            }
         }
     }
 
@@ -624,19 +715,20 @@ public abstract class PollenIoHandler implements IoHandler {
      */
     int apply(PollenIoRegistration reg, int interest) {
         reg.wantedInterest = interest;
-        if (!reg.dirty) {
-            if (interest == reg.kernelInterest) {
-                return interest;
-            }
-            reg.dirty = true;
-            if (dirtyCount == dirty.length) {
-                PollenIoRegistration[] bigger = new PollenIoRegistration[dirty.length << 1];
-                System.arraycopy(dirty, 0, bigger, 0, dirty.length);
-                dirty = bigger;
-            }
-            dirty[dirtyCount++] = reg;
+        if (!reg.dirty && interest != reg.kernelInterest) {
+            markDirty(reg);
         }
         return interest;
+    }
+
+    private void markDirty(PollenIoRegistration reg) {
+        reg.dirty = true;
+        if (dirtyCount == dirty.length) {
+            PollenIoRegistration[] bigger = new PollenIoRegistration[dirty.length << 1];
+            System.arraycopy(dirty, 0, bigger, 0, dirty.length);
+            dirty = bigger;
+        }
+        dirty[dirtyCount++] = reg;
     }
 
     /** Hands the recorded interest changes to the poller; a failure closes its channel. */
@@ -668,21 +760,24 @@ public abstract class PollenIoHandler implements IoHandler {
         if (interest == kernel) {
             return interest;
         }
-        int fd = reg.handle.fd();
-        int rc;
-        if (interest == 0) {
-            // Nothing asked for: leave the poller, or errors and hang-ups would be reported forever.
-            rc = backend.ctl(poller, PollerBackend.CTL_DEL, fd, 0, reg.token);
-        } else {
-            rc = backend.ctl(poller, kernel == 0 ? PollerBackend.CTL_ADD : PollerBackend.CTL_MOD, fd, interest, reg.token);
-        }
+        // Nothing asked for: leave the poller (DEL), or errors and hang-ups would be reported forever.
+        int rc = backend.ctl(poller, ctlOp(interest, kernel), reg.handle.fd(), interest, reg.token);
         ctlCalls++;
         if (rc < 0) {
-            String op = interest == 0 ? "del" : kernel == 0 ? "add" : "mod";
-            throw new UncheckedIOException(Errors.newIOException(backend.name() + "_ctl_" + op, rc));
+            throw new UncheckedIOException(ctlFailure(ctlOp(interest, kernel), rc));
         }
         reg.kernelInterest = interest;
         return interest;
+    }
+
+    private static int ctlOp(int interest, int kernelInterest) {
+        return interest == 0 ? PollerBackend.CTL_DEL
+                : kernelInterest == 0 ? PollerBackend.CTL_ADD : PollerBackend.CTL_MOD;
+    }
+
+    private IOException ctlFailure(int op, int rc) {
+        String name = op == PollerBackend.CTL_DEL ? "del" : op == PollerBackend.CTL_ADD ? "add" : "mod";
+        return Errors.newIOException(backend.name() + "_ctl_" + name, rc);
     }
 
     /** Removes a registration on the loop thread; its pending events in this batch are dropped. */
@@ -803,6 +898,11 @@ public abstract class PollenIoHandler implements IoHandler {
         return batchWaits;
     }
 
+    /** Interest changes made in a batch of writes, in its kernel entry before its wait (not in {@link #ctlCount()}). */
+    public final long batchedCtlCount() {
+        return batchedCtls;
+    }
+
     /** Whether reads and held writes go to the kernel in batches: the backend can, and none has failed. */
     public final boolean isIoBatching() {
         return ioBatching;
@@ -842,7 +942,7 @@ public abstract class PollenIoHandler implements IoHandler {
                 + ", events=" + eventsDelivered + ", staleEvents=" + staleEvents + ", ctls=" + ctlCalls
                 + (ioBatching || sendBatches != 0 || readBatches != 0 ? ", sendBatches=" + sendBatches + ", batchedSends="
                         + batchedSends + ", readBatches=" + readBatches + ", batchedReads=" + batchedReads
-                        + ", batchWaits=" + batchWaits : "")
+                        + ", batchWaits=" + batchWaits + ", batchedCtls=" + batchedCtls : "")
                 + ", wakeups=" + wakeupsWritten.sum() + ", eventCapacity=" + capacity + '}';
     }
 

@@ -18,7 +18,10 @@ public interface PollerBackend {
     int CAP_CLOSE_REMOVES = 0x20;
     /** Urgent data is watched: {@link Readiness#INTEREST_PRIORITY} accepted, {@link Readiness#PRIORITY} reported. */
     int CAP_PRIORITY = 0x40;
-    /** {@link #ioBatch} makes many sockets' reads and writes in one kernel entry (epoll: through io_uring). */
+    /**
+     * {@link #ioBatch} makes many sockets' reads and writes, and registration changes, in one kernel
+     * entry (epoll: through io_uring).
+     */
     int CAP_IO_BATCH = 0x80;
     /**
      * A batch may end with the loop's next wait (IoBatch's poll record), made in the batch's own kernel
@@ -49,7 +52,8 @@ public interface PollerBackend {
      * one made; a record whose result is still NOT_MADE moved nothing. Returns 0 if every one was
      * made, else the negative errno that stopped the rest (-ENOSYS, none made, without
      * {@link #CAP_IO_BATCH}); a count of 0 prepares what batches need. A last poll record starts
-     * the next wait (result 0), or is left NOT_MADE without {@link #CAP_IO_BATCH_POLL}.
+     * the next wait (result 0), or is left NOT_MADE without {@link #CAP_IO_BATCH_POLL}. A change
+     * record is made as {@link #ctl} makes it (result 0 or its negative errno), in record order.
      */
     int ioBatch(long poller, long opsAddress, int count);
 

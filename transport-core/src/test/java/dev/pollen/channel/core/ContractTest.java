@@ -27,6 +27,7 @@ class ContractTest {
                 .append("sizeof(pollen_io)=32\noffsetof(pollen_io, fd)=8\noffsetof(pollen_io, result)=16\n")
                 .append("offsetof(pollen_io, iovcnt)=24\noffsetof(pollen_io, op)=28\n")
                 .append("POLLEN_IO_SEND=0\nPOLLEN_IO_RECV=1\nPOLLEN_IO_POLL=2\n")
+                .append("POLLEN_IO_CTL_ADD=3\nPOLLEN_IO_CTL_MOD=4\nPOLLEN_IO_CTL_DEL=5\n")
                 .append("POLLEN_ADDR_SIZE=24\n");
         String[] options = {"SO_KEEPALIVE", "SO_REUSEADDR", "SO_REUSEPORT", "SO_RCVBUF", "SO_SNDBUF", "SO_LINGER",
             "SO_BROADCAST", "TCP_NODELAY", "IP_TOS", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT",
