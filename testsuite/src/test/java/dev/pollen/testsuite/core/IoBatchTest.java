@@ -16,6 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
@@ -48,9 +49,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through io_uring, unless -Dpollen.epoll.ioUring=false): many channels' reads and echoes arrive
  * whole and in order, a write the socket cannot take waits for writability, peers closing or
  * resetting together end their channels with nothing lost or leaked, a channel that stops reading
- * gets no batched read, interest changes join the batch of writes (and one the poller refuses fails
- * its registration only), and a loop batches exactly when its backend can. On backends without the
- * capability the same traffic goes one call at a time.
+ * gets no batched read, interest changes join the batch of writes, or make a batch of their own
+ * with the next wait (and one the poller refuses fails its registration only), and a loop batches
+ * exactly when its backend can. On backends without the capability the same traffic goes one call
+ * at a time.
  */
 class IoBatchTest {
     private static final Transport T = PollenTransports.transport();
@@ -134,6 +136,65 @@ class IoBatchTest {
     }
 
     /**
+     * Without any write to make, the registrations of accepted channels still go to the poller in one
+     * kernel entry with the next wait where the backend can: CLIENTS connections, none sending, are
+     * all accepted and registered for reads, and each then gets the bytes sent to it.
+     */
+    @Test
+    void registrationsOfAcceptedChannelsGoInABatchOfChanges() throws Exception {
+        PollenIoHandler handler = handlerOf(serverGroup);
+        long changesBefore = serverGroup.next().submit(handler::batchedCtlCount).get();
+        long sendsBefore = serverGroup.next().submit(handler::sendBatchCount).get();
+        CountDownLatch accepted = new CountDownLatch(CLIENTS);
+        CountDownLatch received = new CountDownLatch(CLIENTS);
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelActive(ChannelHandlerContext ctx) {
+                                accepted.countDown();
+                                ctx.fireChannelActive();
+                            }
+
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                ReferenceCountUtil.release(msg);
+                                received.countDown();
+                            }
+                        });
+                    }
+                }).bind(ANY_LOOPBACK_PORT).sync().channel();
+        List<Channel> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel());
+            }
+            assertTrue(accepted.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+            long changes = serverGroup.next().submit(handler::batchedCtlCount).get() - changesBefore;
+            if (batchWaitsExpected(handler)) {
+                assertTrue(changes > 0, "no registration was made in a batch: " + handler);
+            } else {
+                assertEquals(0, changes, "interest changes made in batches of " + handler);
+            }
+            for (Channel client : clients) {
+                client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {42}));
+            }
+            assertTrue(received.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS),
+                    "not every channel read");
+            assertEquals(sendsBefore, (long) serverGroup.next().submit(handler::sendBatchCount).get(),
+                    "batches of writes made by a server that never writes: " + handler);
+        } finally {
+            for (Channel client : clients) {
+                client.close().sync();
+            }
+            server.close().sync();
+        }
+    }
+
+    /**
      * A change the poller refuses, made in a batch of writes (a regular file registered by a
      * channel's handler while its echo is held), fails that registration only, once the batch's
      * writes are accounted for: the echo arrives whole and its channel stays open.
@@ -141,7 +202,7 @@ class IoBatchTest {
     @Test
     void aRefusedChangeInABatchFailsItsRegistrationOnly(@TempDir Path dir) throws Exception {
         PollenIoHandler handler = handlerOf(serverGroup);
-        long before = serverGroup.next().submit(handler::batchedCtlCount).get();
+        CountDownLatch accepted = new CountDownLatch(1);
         Path file = dir.resolve("f");
         Files.write(file, new byte[] {1});
         CompletableFuture<Object> outcome = new CompletableFuture<>();
@@ -170,6 +231,12 @@ class IoBatchTest {
             Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
                     .childHandler(new ChannelInboundHandlerAdapter() {
                         @Override
+                        public void channelActive(ChannelHandlerContext ctx) {
+                            accepted.countDown();
+                            ctx.fireChannelActive();
+                        }
+
+                        @Override
                         public void channelRead(ChannelHandlerContext ctx, Object msg) {
                             ctx.writeAndFlush(msg, ctx.voidPromise()); // held until the batch ends
                             if (!outcome.isDone()) {
@@ -182,6 +249,9 @@ class IoBatchTest {
             Channel client = new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
                     .handler(collector).connect(server.localAddress()).sync().channel();
             try {
+                // Counted from here: the accepted channel's own registration may be in a batch too.
+                assertTrue(accepted.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+                long before = serverGroup.next().submit(handler::batchedCtlCount).get();
                 client.writeAndFlush(Unpooled.wrappedBuffer(data));
                 assertArrayEquals(data, collector.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
                 Object result = outcome.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);

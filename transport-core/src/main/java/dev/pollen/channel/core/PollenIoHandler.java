@@ -318,6 +318,12 @@ public abstract class PollenIoHandler implements IoHandler {
         } finally {
             if (heldCount != 0) {
                 releaseHeldFlushes();
+            } else if (dirtyCount != 0 && ioBatching && batchPoll) {
+                // No writes, but changes (new connections' registrations): one entry with the next wait.
+                sendHeldFlushes();
+                if (failedChanges != 0) {
+                    reportFailedChanges();
+                }
             }
         }
     }
@@ -479,8 +485,9 @@ public abstract class PollenIoHandler implements IoHandler {
      * before it reads or writes.
      * <p>
      * The wait must see the interest changes the batch's handlers made: they go in the same entry,
-     * before it. A change that fails is reported once every channel has accounted for its write, as
-     * reporting it closes its channel.
+     * before it (also when no write was held: the changes and the wait then make the entry). A change
+     * that fails is reported once every channel has accounted for its write, as reporting it closes
+     * its channel.
      */
     private void sendHeldFlushes() {
         boolean changesInBatch = batchPoll && dirtyCount != 0 && heldCount + dirtyCount < IoBatch.MAX_OPS;
@@ -492,14 +499,16 @@ public abstract class PollenIoHandler implements IoHandler {
             heldFlushes[i].addToSendBatch(batch);
         }
         int count = batch.count();
-        if (count == 0) {
+        int changes = changesInBatch ? addChanges(batch) : 0;
+        if (count + changes == 0) {
             return;
         }
-        int changes = changesInBatch ? addChanges(batch) : 0;
         int wait = batchPoll ? batch.addPoll() : -1;
         int rc = backend.ioBatch(poller, batch.address(), batch.count());
-        sendBatches++;
-        batchedSends += count;
+        if (count != 0) {
+            sendBatches++;
+            batchedSends += count;
+        }
         if (wait >= 0 && batch.result(wait) == 0) {
             batchWaits++;
         }
@@ -893,12 +902,18 @@ public abstract class PollenIoHandler implements IoHandler {
         return batchedReads;
     }
 
-    /** Waits started by a batch of writes, in its own kernel entry ({@link PollerBackend#CAP_IO_BATCH_POLL}). */
+    /**
+     * Waits started in the kernel entry of a batch of writes or of interest changes
+     * ({@link PollerBackend#CAP_IO_BATCH_POLL}).
+     */
     public final long batchWaitCount() {
         return batchWaits;
     }
 
-    /** Interest changes made in a batch of writes, in its kernel entry before its wait (not in {@link #ctlCount()}). */
+    /**
+     * Interest changes made in a batch's kernel entry, before its wait, with or without writes (not in
+     * {@link #ctlCount()}).
+     */
     public final long batchedCtlCount() {
         return batchedCtls;
     }
