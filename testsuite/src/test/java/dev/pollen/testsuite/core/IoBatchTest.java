@@ -87,6 +87,16 @@ class IoBatchTest {
         return batchingExpected(handler) && (handler.backend().capabilities() & PollerBackend.CAP_IO_BATCH_POLL) != 0;
     }
 
+    /** {@code count} of {@code what} is positive where {@code expected}, else 0. */
+    private static void assertSomeExactlyWhereExpected(boolean expected, long count, String what,
+            PollenIoHandler handler) {
+        if (expected) {
+            assertTrue(count > 0, "no " + what + ": " + handler);
+        } else {
+            assertEquals(0, count, what + " by " + handler);
+        }
+    }
+
     @Test
     void manyChannelsFlushingInOneBatchGetEveryByteInOrder() throws Exception {
         PollenIoHandler handler = handlerOf(serverGroup);
@@ -110,11 +120,7 @@ class IoBatchTest {
             assertEquals(0, batches, "batches made by " + handler);
             assertEquals(0, readBatches, "batches made by " + handler);
         }
-        if (batchWaitsExpected(handler)) {
-            assertTrue(batchWaits > 0, "no wait was started by a batch: " + handler);
-        } else {
-            assertEquals(0, batchWaits, "waits started by batches of " + handler);
-        }
+        assertSomeExactlyWhereExpected(batchWaitsExpected(handler), batchWaits, "waits started by batches", handler);
     }
 
     /**
@@ -128,11 +134,8 @@ class IoBatchTest {
         long before = serverGroup.next().submit(handler::batchedCtlCount).get();
         echoThrough(new PausingEcho(), 50);
         long changes = serverGroup.next().submit(handler::batchedCtlCount).get() - before;
-        if (batchWaitsExpected(handler)) {
-            assertTrue(changes > 0, "no interest change was made in a batch: " + handler);
-        } else {
-            assertEquals(0, changes, "interest changes made in batches of " + handler);
-        }
+        assertSomeExactlyWhereExpected(batchWaitsExpected(handler), changes, "interest changes made in batches",
+                handler);
     }
 
     /**
@@ -174,11 +177,8 @@ class IoBatchTest {
             }
             assertTrue(accepted.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
             long changes = serverGroup.next().submit(handler::batchedCtlCount).get() - changesBefore;
-            if (batchWaitsExpected(handler)) {
-                assertTrue(changes > 0, "no registration was made in a batch: " + handler);
-            } else {
-                assertEquals(0, changes, "interest changes made in batches of " + handler);
-            }
+            assertSomeExactlyWhereExpected(batchWaitsExpected(handler), changes, "registrations made in batches",
+                    handler);
             for (Channel client : clients) {
                 client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {42}));
             }
