@@ -335,6 +335,11 @@ measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if disca
   local w="$1" r="$2" out="$WORK/run-$1-$2.out"
   local active=() s
   read -r -a active <<< "$(participants "$w")"
+  # The client's list of servers starts one place further each run: a server's place in it can
+  # cost it (first place, 64 KiB streams: 5-8% more CPU per byte), so every server takes every
+  # place alike over the runs.
+  local k=$(( (r - 1) % ${#active[@]} ))
+  active=("${active[@]:k}" "${active[@]:0:k}")
   # shellcheck disable=SC2046
   "$TARGET/load_client" $(client_args "$w") "${CLIENT_CPU[@]}" $(targets_for "$w" "${active[@]}") \
     > "$out" 2> "$out.err" &
