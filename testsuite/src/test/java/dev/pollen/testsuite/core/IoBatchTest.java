@@ -12,6 +12,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,7 +20,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,9 +52,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through io_uring, unless -Dpollen.epoll.ioUring=false): many channels' reads and echoes arrive
  * whole and in order, a write the socket cannot take waits for writability, peers closing or
  * resetting together end their channels with nothing lost or leaked, a channel that stops reading
- * gets no batched read, interest changes join the batch of writes, or make a batch of their own
- * with the next wait (and one the poller refuses fails its registration only), and a loop batches
- * exactly when its backend can. On backends without the capability the same traffic goes one call
+ * gets no batched read, nor does one expecting a large read, interest changes join the batch of
+ * writes, or make a batch of their own with the next wait (and one the poller refuses fails its
+ * registration only), and a loop batches exactly when its backend can. On backends without the capability the same traffic goes one call
  * at a time.
  */
 class IoBatchTest {
@@ -281,8 +284,13 @@ class IoBatchTest {
      * many channels readable in one wait; every byte must come back, in order.
      */
     private static void echoThrough(ChannelHandler echo, int rounds) throws Exception {
+        echoThrough(echo, rounds, new AdaptiveRecvByteBufAllocator());
+    }
+
+    private static void echoThrough(ChannelHandler echo, int rounds, RecvByteBufAllocator reads) throws Exception {
         Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
                 .childOption(PollenChannelOption.WRITE_BATCHING, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
                 .childHandler(echo).bind(ANY_LOOPBACK_PORT).sync().channel();
         int size = 300;
         List<Channel> clients = new ArrayList<>();
@@ -316,6 +324,23 @@ class IoBatchTest {
             }
             server.close().sync();
         }
+    }
+
+    /**
+     * A channel whose allocator expects a large read (above 16 KiB) reads the plain way when its
+     * event is handled, not ahead in the batch; the same echoes with small reads are read in
+     * batches where the backend can.
+     */
+    @Test
+    void channelsExpectingLargeReadsAreNotReadInBatches() throws Exception {
+        PollenIoHandler handler = handlerOf(serverGroup);
+        long before = serverGroup.next().submit(handler::readBatchCount).get();
+        echoThrough(new Echo(), 200, new FixedRecvByteBufAllocator(64 * 1024));
+        long large = serverGroup.next().submit(handler::readBatchCount).get() - before;
+        echoThrough(new Echo(), 200, new FixedRecvByteBufAllocator(1024));
+        long small = serverGroup.next().submit(handler::readBatchCount).get() - before - large;
+        assertEquals(0, large, "batches of 64 KiB reads: " + handler);
+        assertSomeExactlyWhereExpected(batchingExpected(handler), small, "batches of 1 KiB reads", handler);
     }
 
     @Test
