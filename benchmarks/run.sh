@@ -117,7 +117,13 @@ build() {
   gcc -O2 -Wall -Wextra -Werror -o "$TARGET/load_client" "$HERE/src/main/c/load_client.c"
   gcc -O2 -Wall -Wextra -Werror -o "$TARGET/syscall_cost" "$HERE/src/main/c/syscall_cost.c"
 }
-[ "$BUILD" = 1 ] && build
+if [ "$BUILD" = 1 ]; then
+  build
+else
+  for f in pollen-benchmarks-0.1.0-SNAPSHOT.jar ref_server load_client syscall_cost; do
+    [ -e "$TARGET/$f" ] || { log "--no-build: $TARGET/$f is missing; run once without --no-build"; exit 2; }
+  done
+fi
 
 NPROC="$(nproc)"
 if [ "$NPROC" -ge 2 ]; then
