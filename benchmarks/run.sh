@@ -28,6 +28,10 @@
 #   --runs N           measured runs per workload (default 6)
 #   --seconds S        length of one measured run (default 6)
 #   --warmup S         warm-up of each server alone, per workload (default 3)
+#   --settle S         then of all of them together, unmeasured, per workload (default 20): the
+#                      first runs after warming alone cost every JVM server up to twice as much
+#                      CPU per request (the first workload's, with the client then idle half the
+#                      time), and only by the fourth run had they settled
 #   --conns N          connections per server for http, httpcodec, httpmin and echo (default 64)
 #   --mem-conns LIST   memory: the connection counts measured, comma-separated (default 10000,50000)
 #   --no-docs          do not write docs/benchmarks.md
@@ -55,7 +59,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 TARGET="$HERE/target"
 LOCK=/tmp/pollen-build.lock
 
-QUICK=0 RUNS=6 SECONDS_PER_RUN=6 WARMUP=3 CONNS=64 DOCS=1 BUILD=1 MEM_CONNS="10000,50000"
+QUICK=0 RUNS=6 SECONDS_PER_RUN=6 WARMUP=3 SETTLE=20 CONNS=64 DOCS=1 BUILD=1 MEM_CONNS="10000,50000"
 SERVERS="pollen-epoll,pollen-epoll-syscalls,netty-epoll,netty-io_uring,netty-nio,c-ref"
 KERNEL_ENTRIES=0
 WORKLOADS="http16,http1,echo,churn,udp,httpcodec16,httpcodec1,httpmin16,httpmin1,stream,memory"
@@ -71,6 +75,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift ;;
     --seconds) SECONDS_PER_RUN="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
+    --settle) SETTLE="$2"; shift ;;
     --conns) CONNS="$2"; shift ;;
     --mem-conns) MEM_CONNS="$2"; shift ;;
     --kernel-entries) KERNEL_ENTRIES=1 ;;
@@ -434,8 +439,11 @@ warm() {
 }
 
 for w in "${CPU_LIST[@]}"; do
-  log "$w: warming each server alone for ${WARMUP}s"
+  log "$w: warming each server alone for ${WARMUP}s, then all together for ${SETTLE}s"
   warm "$w"
+  # shellcheck disable=SC2046
+  "$TARGET/load_client" $(client_args "$w") "${CLIENT_CPU[@]}" -d "$SETTLE" \
+    $(targets_for "$w" $(participants "$w")) > /dev/null 2>&1 || true
   good=0 attempt=0
   while [ "$good" -lt "$RUNS" ] && [ "$attempt" -lt $((RUNS * 2)) ]; do
     attempt=$((attempt + 1))
@@ -605,7 +613,9 @@ report() {
   echo "All servers ran at the same time pinned to core 0, one event-loop thread each (JVM:"
   echo "\`${JVM_FLAGS[*]}\`), driven by \`load_client\` pinned to core 1 with the same load on each."
   echo "Figures are server CPU time (all threads, from /proc/PID/task/*/schedstat) per unit of work:"
-  echo "median and min-max of $RUNS runs of ${SECONDS_PER_RUN} s each, after ${WARMUP} s of warm-up of each server alone;"
+  echo "median and min-max of $RUNS runs of ${SECONDS_PER_RUN} s each, after ${WARMUP} s of warm-up of each server alone"
+  echo "and ${SETTLE} s of all of them loaded together; the client's list of servers starts one place"
+  echo "further each run, so that every server takes every place alike;"
   echo "runs in which other processes used more than $(awk -v m=$MAX_OTHER 'BEGIN{print m*100}')% of a core were discarded."
   echo "Ratios are CPU per unit against Netty epoll and against the C reference server, computed within"
   echo "each run (below 1 = cheaper than the baseline), median and min-max over the runs."
