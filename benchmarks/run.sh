@@ -342,14 +342,14 @@ if [ "$KERNEL_ENTRIES" = 1 ] && ! perf stat -e raw_syscalls:sys_enter -- true > 
 fi
 DISTURBED=()
 
-measure_run() {  # workload run-number -> appends to RESULTS, returns 1 if discarded
+measure_run() {  # workload run-number place -> appends to RESULTS, returns 1 if discarded
   local w="$1" r="$2" out="$WORK/run-$1-$2.out"
   local active=() s
   read -r -a active <<< "$(participants "$w")"
-  # The client's list of servers starts one place further each run: a server's place in it can
-  # cost it (first place, 64 KiB streams: 5-8% more CPU per byte), so every server takes every
-  # place alike over the runs.
-  local k=$(( (r - 1) % ${#active[@]} ))
+  # The client's list of servers starts one place further each kept run (a discarded run's place
+  # goes to the next): a server's place in it changes its cost (OPTIMISATIONS.md 9), so every
+  # server takes every place alike over the runs.
+  local k=$(( $3 % ${#active[@]} ))
   active=("${active[@]:k}" "${active[@]:0:k}")
   # shellcheck disable=SC2046
   "$TARGET/load_client" $(client_args "$w") "${CLIENT_CPU[@]}" $(targets_for "$w" "${active[@]}") \
@@ -447,7 +447,7 @@ for w in "${CPU_LIST[@]}"; do
   good=0 attempt=0
   while [ "$good" -lt "$RUNS" ] && [ "$attempt" -lt $((RUNS * 2)) ]; do
     attempt=$((attempt + 1))
-    if measure_run "$w" "$attempt"; then good=$((good + 1)); fi
+    if measure_run "$w" "$attempt" "$good"; then good=$((good + 1)); fi
   done
   [ "$good" -ge "$RUNS" ] || DISTURBED+=("$w ($good of $RUNS runs kept)")
 done
