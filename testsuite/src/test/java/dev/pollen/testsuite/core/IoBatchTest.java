@@ -54,8 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resetting together end their channels with nothing lost or leaked, a channel that stops reading
  * gets no batched read, nor does one expecting a large read, interest changes join the batch of
  * writes, or make a batch of their own with the next wait (and one the poller refuses fails its
- * registration only), and a loop batches exactly when its backend can. On backends without the capability the same traffic goes one call
- * at a time.
+ * registration only), and a loop batches exactly when its backend can. On backends without the
+ * capability the same traffic goes one call at a time.
  */
 class IoBatchTest {
     private static final Transport T = PollenTransports.transport();
