@@ -12,7 +12,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -284,14 +283,17 @@ class IoBatchTest {
      * many channels readable in one wait; every byte must come back, in order.
      */
     private static void echoThrough(ChannelHandler echo, int rounds) throws Exception {
-        echoThrough(echo, rounds, new AdaptiveRecvByteBufAllocator());
+        echoThrough(echo, rounds, null);
     }
 
+    /** The same, with the accepted channels reading through {@code reads} (null: the transport's default). */
     private static void echoThrough(ChannelHandler echo, int rounds, RecvByteBufAllocator reads) throws Exception {
-        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
-                .childOption(PollenChannelOption.WRITE_BATCHING, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
-                .childHandler(echo).bind(ANY_LOOPBACK_PORT).sync().channel();
+        ServerBootstrap bootstrap = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childOption(PollenChannelOption.WRITE_BATCHING, true);
+        if (reads != null) {
+            bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, reads);
+        }
+        Channel server = bootstrap.childHandler(echo).bind(ANY_LOOPBACK_PORT).sync().channel();
         int size = 300;
         List<Channel> clients = new ArrayList<>();
         List<Collector> collectors = new ArrayList<>();
