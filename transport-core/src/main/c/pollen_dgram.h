@@ -25,9 +25,15 @@
 #define POLLEN_DGRAM_OFF_SEGMENT 12     /* in: UDP GSO segment size (0: none); out: GRO segment size */
 #define POLLEN_DGRAM_OFF_ADDR 16        /* in: destination (length byte 0: none); out: sender */
 #define POLLEN_DGRAM_OFF_ORIG_DST 40    /* out: original destination (IP_RECVORIGDSTADDR), length 0 if absent */
-#define POLLEN_DGRAM_OFF_FLAGS 64       /* out: POLLEN_DGRAM_F_* */
+#define POLLEN_DGRAM_OFF_FLAGS 64       /* in: POLLEN_DGRAM_F_NO_CONTROL; out: POLLEN_DGRAM_F_TRUNCATED */
 
-#define POLLEN_DGRAM_F_TRUNCATED 0x1    /* the datagram did not fit its buffers */
+#define POLLEN_DGRAM_F_TRUNCATED 0x1    /* out: the datagram did not fit its buffers */
+/*
+ * in (receive): no control message is wanted for this datagram (the socket has neither UDP_GRO
+ * nor IP_RECVORIGDSTADDR on), so where the platform can it reads with recvfrom, which spares
+ * the kernel copying a msghdr in; segment and orig_dst then come back 0.
+ */
+#define POLLEN_DGRAM_F_NO_CONTROL 0x100
 
 typedef struct pollen_dgram_packet {
     uint32_t iov_index;

@@ -141,6 +141,22 @@ static int prepare_send(int ipv6, pollen_dgram_packet *p, const struct iovec *io
     return 0;
 }
 
+/* One send of msg; a single buffer with no control message goes by sendto, sparing the msghdr copy. */
+static ssize_t send_one(pollen_fd fd, const struct msghdr *msg) {
+    ssize_t n;
+    if (msg->msg_iovlen == 1 && msg->msg_controllen == 0) {
+        do {
+            n = sendto(fd, msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len, DGRAM_SEND_FLAGS,
+                       (const struct sockaddr *) msg->msg_name, msg->msg_namelen);
+        } while (n < 0 && errno == EINTR);
+        return n;
+    }
+    do {
+        n = sendmsg(fd, msg, DGRAM_SEND_FLAGS);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
 int pollen_dgram_send(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int count,
                       const void *iov_table, int iov_total) {
     const struct iovec *iov = (const struct iovec *) iov_table;
@@ -188,9 +204,7 @@ int pollen_dgram_send(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
         int rc = prepare_send(ipv6, &packets[sent], iov, iov_total, &msg, &name, &ctrl);
         ssize_t n = -1;
         if (rc == 0) {
-            do {
-                n = sendmsg(fd, &msg, DGRAM_SEND_FLAGS);
-            } while (n < 0 && errno == EINTR);
+            n = send_one(fd, &msg);
             rc = n < 0 ? neg_errno() : 0;
         }
         if (rc < 0) {
@@ -251,6 +265,39 @@ static int prepare_recv(pollen_dgram_packet *p, const struct iovec *iov, int iov
     return 0;
 }
 
+/*
+ * One receive into msg. With no_control, Linux reads a single-buffer datagram with recvfrom,
+ * which spares the kernel copying the msghdr and iovec in; MSG_TRUNC makes it return the
+ * datagram's full length, so truncation still shows.
+ */
+static ssize_t recv_one(pollen_fd fd, struct msghdr *msg, int no_control) {
+    ssize_t n;
+#ifdef __linux__
+    if (no_control && msg->msg_iovlen == 1) {
+        socklen_t namelen = msg->msg_namelen;
+        size_t room = msg->msg_iov[0].iov_len;
+        do {
+            n = recvfrom(fd, msg->msg_iov[0].iov_base, room, MSG_TRUNC, (struct sockaddr *) msg->msg_name, &namelen);
+        } while (n < 0 && errno == EINTR);
+        if (n >= 0) {
+            msg->msg_namelen = namelen;
+            msg->msg_controllen = 0;
+            msg->msg_flags = (size_t) n > room ? MSG_TRUNC : 0;
+            if ((size_t) n > room) {
+                n = (ssize_t) room;
+            }
+        }
+        return n;
+    }
+#else
+    (void) no_control;
+#endif
+    do {
+        n = recvmsg(fd, msg, 0);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
 int pollen_dgram_recv(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int count,
                       const void *iov_table, int iov_total) {
     const struct iovec *iov = (const struct iovec *) iov_table;
@@ -295,10 +342,7 @@ int pollen_dgram_recv(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
         if (rc < 0) {
             return received > 0 ? received : rc;
         }
-        ssize_t n;
-        do {
-            n = recvmsg(fd, &msg, 0);
-        } while (n < 0 && errno == EINTR);
+        ssize_t n = recv_one(fd, &msg, packets[received].flags & POLLEN_DGRAM_F_NO_CONTROL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 return received;

@@ -66,6 +66,44 @@ static void test_send_recv_reports_sender(void) {
     close(s);
 }
 
+/* A read that asks for no control message (recvfrom on Linux) reports what recvmsg does. */
+static void test_recv_without_control(void) {
+    uint8_t ra[POLLEN_ADDR_SIZE], sa[POLLEN_ADDR_SIZE];
+    pollen_fd r = bound(0, LOOPBACK4, ra), s = bound(0, LOOPBACK4, sa);
+    char out[] = "plain text", in[64];
+    struct iovec iov = { out, 10 }, riov = { in, sizeof(in) }, small = { in, 3 };
+    pollen_dgram_packet p, q;
+    one_packet(&p, ra, 0, 1);
+    CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == 1);
+    one_packet(&q, NULL, 0, 1);
+    q.flags = POLLEN_DGRAM_F_NO_CONTROL;
+    wait_readable(r);
+    CHECK(pollen_dgram_recv(r, 0, &q, 1, &riov, 1) == 1);
+    CHECK(q.length == 10 && memcmp(in, "plain text", 10) == 0);
+    CHECK(memcmp(q.addr, sa, POLLEN_ADDR_SIZE) == 0);
+    CHECK(q.orig_dst[0] == 0 && q.segment == 0 && q.flags == 0);
+    q.flags = POLLEN_DGRAM_F_NO_CONTROL;
+    CHECK(pollen_dgram_recv(r, 0, &q, 1, &riov, 1) == 0);
+    /* A datagram larger than its buffer: the buffer's length, flagged truncated. */
+    CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == 1);
+    q.flags = POLLEN_DGRAM_F_NO_CONTROL;
+    wait_readable(r);
+    CHECK(pollen_dgram_recv(r, 0, &q, 1, &small, 1) == 1);
+    CHECK(q.length == 3 && (q.flags & POLLEN_DGRAM_F_TRUNCATED) && memcmp(in, "pla", 3) == 0);
+    /* An empty datagram is one of length 0. */
+    struct iovec none = { out, 0 };
+    CHECK(pollen_dgram_send(s, 0, &p, 1, &none, 1) == 1);
+    q.flags = POLLEN_DGRAM_F_NO_CONTROL;
+    wait_readable(r);
+    CHECK(pollen_dgram_recv(r, 0, &q, 1, &riov, 1) == 1);
+    CHECK(q.length == 0 && q.flags == 0);
+    /* Errors still come back as negative errno: a closed descriptor. */
+    close(r);
+    q.flags = POLLEN_DGRAM_F_NO_CONTROL;
+    CHECK(pollen_dgram_recv(r, 0, &q, 1, &riov, 1) == -EBADF);
+    close(s);
+}
+
 static void test_batches(void) {
     uint8_t ra[POLLEN_ADDR_SIZE], sa[POLLEN_ADDR_SIZE];
     pollen_fd r = bound(0, LOOPBACK4, ra), s = bound(0, LOOPBACK4, sa);
@@ -340,6 +378,7 @@ static void test_dual_stack(void) {
 
 int main(void) {
     RUN(test_send_recv_reports_sender);
+    RUN(test_recv_without_control);
     RUN(test_batches);
     RUN(test_gso_and_gro);
     RUN(test_original_destination);

@@ -605,12 +605,13 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
                 int start = buf.writerIndex();
                 DatagramPacketArray array = ioHandler().datagramArray(true);
                 int slotSize = slots <= 1 ? writable : size;
+                boolean control = config.wantsControlMessages();
                 if (slots <= 1) {
                     slots = 1;
-                    array.addReadSlot(buf, start, writable);
+                    array.addReadSlot(buf, start, writable, control);
                 } else {
                     for (int i = 0; i < slots; i++) {
-                        array.addReadSlot(buf, start + i * size, size);
+                        array.addReadSlot(buf, start + i * size, size, control);
                     }
                 }
                 h.attemptedBytesRead(slots * slotSize);

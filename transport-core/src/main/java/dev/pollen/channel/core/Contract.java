@@ -86,6 +86,7 @@ final class Contract {
         put("POLLEN_DGRAM_CAP_GRO", NativeDatagram.CAP_GRO);
         put("POLLEN_DGRAM_CAP_MMSG", NativeDatagram.CAP_MMSG);
         put("POLLEN_DGRAM_F_TRUNCATED", DatagramPacketArray.F_TRUNCATED);
+        put("POLLEN_DGRAM_F_NO_CONTROL", DatagramPacketArray.F_NO_CONTROL);
         put("POLLEN_UNIX_FDS_LOST", NativeUnix.FDS_LOST);
     }
 

@@ -33,6 +33,7 @@ final class DatagramPacketArray {
     static final int EDESTADDRREQ = LAYOUT[15];
 
     static final int F_TRUNCATED = 0x1;
+    static final int F_NO_CONTROL = 0x100;
 
     private static final int ADDRESS_SIZE = NativeMemory.ADDRESS_SIZE;
     private static final int IOV_SIZE = 2 * ADDRESS_SIZE;
@@ -107,8 +108,11 @@ final class DatagramPacketArray {
         return buf.memoryAddress() + index;
     }
 
-    /** Adds a receive slot of {@code len} bytes at {@code index} of a direct buffer; false when full. */
-    boolean addReadSlot(ByteBuf buf, int index, int len) {
+    /**
+     * Adds a receive slot of {@code len} bytes at {@code index} of a direct buffer; false when full.
+     * {@code control} false: the socket delivers no control message, so the read may skip asking.
+     */
+    boolean addReadSlot(ByteBuf buf, int index, int len, boolean control) {
         if (count == MAX_BATCH || iovCount == IOV_TABLE) {
             return false;
         }
@@ -124,6 +128,7 @@ final class DatagramPacketArray {
         memory.putInt(rec + OFF_IOV_COUNT, 1);
         memory.putInt(rec + OFF_SEGMENT, 0);
         memory.put(rec + OFF_ADDR, (byte) 0);
+        memory.putInt(rec + OFF_FLAGS, control ? 0 : F_NO_CONTROL);
         putIov(addr, len);
         count++;
         return true;

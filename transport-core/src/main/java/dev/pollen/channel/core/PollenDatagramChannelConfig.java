@@ -69,6 +69,8 @@ public class PollenDatagramChannelConfig extends PollenChannelConfig implements 
     private final boolean ipv6;
     private volatile boolean activeOnRegistration;
     private volatile int maxDatagramPayloadSize;
+    /** True once an option that adds control messages to received datagrams was turned on. */
+    private volatile boolean controlMessages;
 
     public PollenDatagramChannelConfig(AbstractPollenDatagramChannel channel, PollenSocket socket) {
         this(channel, socket, OPTIONS);
@@ -117,10 +119,20 @@ public class PollenDatagramChannelConfig extends PollenChannelConfig implements 
 
     protected final void setDatagramOption(int option, int value) {
         ensureOpen();
+        if (value != 0 && (option == OPT_UDP_GRO || option == OPT_RECVORIGDSTADDR)) {
+            // Before the option is on, so no datagram is read without its control message. It
+            // stays set when the option goes off again: asking costs a little, missing one is wrong.
+            controlMessages = true;
+        }
         int rc = NativeDatagram.setOption(socket().intValue(), ipv6, option, value);
         if (rc < 0) {
             throw new ChannelException(Errors.newIOException("setsockopt", rc));
         }
+    }
+
+    /** Whether reads must ask for control messages (UDP_GRO or IP_RECVORIGDSTADDR was turned on). */
+    final boolean wantsControlMessages() {
+        return controlMessages;
     }
 
     private void ensureOpen() {

@@ -40,7 +40,7 @@ class ContractTest {
         sb.append("POLLEN_OPTION_MAX=").append(options.length + 1).append('\n')
                 .append("POLLEN_UNIX_STREAM=1\nPOLLEN_UNIX_DGRAM=2\n")
                 .append("POLLEN_DGRAM_CAP_GSO=1\nPOLLEN_DGRAM_CAP_GRO=2\nPOLLEN_DGRAM_CAP_MMSG=3\n")
-                .append("POLLEN_DGRAM_F_TRUNCATED=1\n").append("POLLEN_UNIX_FDS_LOST=65536\n");
+                .append("POLLEN_DGRAM_F_TRUNCATED=1\nPOLLEN_DGRAM_F_NO_CONTROL=256\n").append("POLLEN_UNIX_FDS_LOST=65536\n");
         return sb.toString();
     }
 

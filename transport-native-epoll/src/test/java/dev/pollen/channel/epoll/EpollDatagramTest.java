@@ -83,6 +83,22 @@ class EpollDatagramTest {
         return Unpooled.directBuffer(b.length).writeBytes(b);
     }
 
+    /** True where this kernel lacks GRO or GSO, after checking that UDP_GRO is then refused. */
+    private static boolean groUnsupportedAndRefused() {
+        if (EpollDatagramChannel.isUdpGroSupported() && EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+            return false;
+        }
+        EpollDatagramChannel ch = new EpollDatagramChannel();
+        try {
+            ch.config().setUdpGro(true);
+            throw new AssertionError("UDP_GRO accepted although the probe said unsupported");
+        } catch (io.netty.channel.ChannelException expected) {
+            return true;
+        } finally {
+            ch.unsafe().closeForcibly();
+        }
+    }
+
     @Test
     void segmentedPacketArrivesAsSeparateDatagrams() throws Exception {
         Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
@@ -113,16 +129,8 @@ class EpollDatagramTest {
 
     @Test
     void groSplitsCoalescedDatagrams() throws Exception {
-        if (!EpollDatagramChannel.isUdpGroSupported() || !EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
-            EpollDatagramChannel ch = new EpollDatagramChannel();
-            try {
-                ch.config().setUdpGro(true);
-                throw new AssertionError("UDP_GRO accepted although the probe said unsupported");
-            } catch (io.netty.channel.ChannelException expected) {
-                return;
-            } finally {
-                ch.unsafe().closeForcibly();
-            }
+        if (groUnsupportedAndRefused()) {
+            return;
         }
         DatagramSink sink = new DatagramSink();
         Channel server = bootstrap(null, sink)
@@ -143,6 +151,62 @@ class EpollDatagramTest {
                 assertEquals(sizes[i], r.data.length);
                 assertEquals((byte) (i * 300), r.data[0]);
                 assertEquals(client.localAddress(), r.sender);
+            }
+            sink.assertNothing();
+        } finally {
+            client.close().sync();
+            server.close().sync();
+        }
+    }
+
+    /** Reads made before the option is on skip control messages; those after it must ask again. */
+    @Test
+    void originalDestinationTurnedOnWhileReading() throws Exception {
+        DatagramSink sink = new DatagramSink();
+        Channel server = bootstrap(SocketProtocolFamily.INET, sink).bind(new InetSocketAddress(0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        try {
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            InetSocketAddress dst = new InetSocketAddress(address("127.0.0.3"), port);
+            client.writeAndFlush(packet("before", dst)).sync();
+            DatagramSink.Received before = sink.take();
+            assertEquals("before", new String(before.data, CharsetUtil.UTF_8));
+            assertEquals(server.localAddress(), before.recipient);
+            assertEquals(client.localAddress(), before.sender);
+            ((EpollDatagramChannel) server).config().setIpRecvOrigDestAddr(true);
+            client.writeAndFlush(packet("after", dst)).sync();
+            assertEquals(dst, sink.take().recipient);
+        } finally {
+            client.close().sync();
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void groTurnedOnWhileReadingStillSplits() throws Exception {
+        if (groUnsupportedAndRefused()) {
+            return;
+        }
+        DatagramSink sink = new DatagramSink();
+        Channel server = bootstrap(null, sink)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+                .bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        try {
+            InetSocketAddress to = (InetSocketAddress) server.localAddress();
+            client.writeAndFlush(packet("plain", to)).sync();
+            assertEquals("plain", new String(sink.take().data, CharsetUtil.UTF_8));
+            ((EpollDatagramChannel) server).config().setUdpGro(true);
+            byte[] payload = new byte[700];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) i;
+            }
+            client.writeAndFlush(new SegmentedDatagramPacket(Unpooled.wrappedBuffer(payload), 300, to)).sync();
+            int[] sizes = {300, 300, 100};
+            for (int i = 0; i < sizes.length; i++) {
+                DatagramSink.Received r = sink.take();
+                assertEquals(sizes[i], r.data.length);
+                assertEquals((byte) (i * 300), r.data[0]);
             }
             sink.assertNothing();
         } finally {
