@@ -8,8 +8,11 @@
 
 #define JNIEXPORT __declspec(dllexport)
 #define JNIIMPORT __declspec(dllimport)
-/* Ignored by x64 compilers (one calling convention), kept for what the ABI names. */
-#define JNICALL __stdcall
+/*
+ * x64 has one calling convention, so JNICALL is empty. JDK 21+'s jni.h defines it so itself after
+ * including this file; an identical definition is no redefinition, any other fails -Werror.
+ */
+#define JNICALL
 
 typedef long jint;
 typedef __int64 jlong;
