@@ -1,5 +1,6 @@
 """Sums up the surefire reports that .ci/run kept: one line per run and report group, saying
-which JDK and Netty version ran them. Exits 1 if any test failed or errored, or a run has none."""
+which JDK and Netty version ran them, then every failed or errored test with the first line of its
+message (last, so the end of the log names them). Exits 1 if any test failed or errored, or a run has none."""
 import pathlib
 import sys
 import xml.etree.ElementTree as ET
@@ -8,6 +9,7 @@ import xml.etree.ElementTree as ET
 def main(root):
     root = pathlib.Path(root)
     bad = False
+    broken = []
     print("%-22s %-40s %-18s %-14s %6s %6s %6s %7s" % (
         "run", "module / execution", "JDK, CPU", "Netty", "tests", "fail", "error", "skipped"))
     for run in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -22,6 +24,12 @@ def main(root):
             totals = groups.setdefault(key, [0, 0, 0, 0])
             for i, attr in enumerate(("tests", "failures", "errors", "skipped")):
                 totals[i] += int(suite.get(attr, "0"))
+            for case in suite.iter("testcase"):
+                for outcome in ("failure", "error"):
+                    for problem in case.findall(outcome):
+                        broken.append("%s %s / %s: %s.%s: %s" % (
+                            outcome.upper(), run.name, key[0], case.get("classname", "?"),
+                            case.get("name", "?"), first_line(problem)))
         if not groups:
             print("%-22s no test reports" % run.name)
             bad = True
@@ -29,7 +37,17 @@ def main(root):
             print("%-22s %-40s %-18s %-14s %6d %6d %6d %7d" % (
                 run.name, group, jdk, netty, tests, failures, errors, skipped))
             bad |= failures > 0 or errors > 0
+    for line in broken:
+        print(line)
     return 1 if bad else 0
+
+
+def first_line(problem):
+    """The exception type and the first line of its message, as surefire recorded them."""
+    message = (problem.get("message") or (problem.text or "").strip() or "").splitlines()
+    kind = problem.get("type", "")
+    text = message[0] if message else ""
+    return (kind + ": " + text)[:300] if kind else text[:300]
 
 
 def netty_version(props):
