@@ -26,6 +26,7 @@
 #define POLLEN_DGRAM_OFF_ADDR 16        /* in: destination (length byte 0: none); out: sender */
 #define POLLEN_DGRAM_OFF_ORIG_DST 40    /* out: original destination (IP_RECVORIGDSTADDR), length 0 if absent */
 #define POLLEN_DGRAM_OFF_FLAGS 64       /* in: POLLEN_DGRAM_F_NO_CONTROL; out: POLLEN_DGRAM_F_TRUNCATED */
+#define POLLEN_DGRAM_OFF_CALL 68        /* out, first record only: the call that failed (enum pollen_dgram_call) */
 
 #define POLLEN_DGRAM_F_TRUNCATED 0x1    /* out: the datagram did not fit its buffers */
 /*
@@ -43,8 +44,25 @@ typedef struct pollen_dgram_packet {
     uint8_t addr[POLLEN_ADDR_SIZE];
     uint8_t orig_dst[POLLEN_ADDR_SIZE];
     uint32_t flags;
-    uint32_t reserved;
+    uint32_t call;
 } pollen_dgram_packet;
+
+/*
+ * Which system call a failed send or receive made, so its error can name it: send and receive
+ * set packets[0].call on every negative return (NONE when no call was made: a bad record).
+ */
+enum pollen_dgram_call {
+    POLLEN_DGRAM_CALL_NONE = 0,
+    POLLEN_DGRAM_CALL_SENDMSG,
+    POLLEN_DGRAM_CALL_SENDMMSG,
+    POLLEN_DGRAM_CALL_SENDTO,
+    POLLEN_DGRAM_CALL_RECVMSG,
+    POLLEN_DGRAM_CALL_RECVMMSG,
+    POLLEN_DGRAM_CALL_RECVFROM,
+    POLLEN_DGRAM_CALL_WSASENDTO,
+    POLLEN_DGRAM_CALL_WSARECVFROM,
+    POLLEN_DGRAM_CALL_COUNT
+};
 
 /* Datagram-only options; ids distinct from enum pollen_option. */
 enum pollen_dgram_option {

@@ -1,6 +1,7 @@
 /* JNI bindings of datagram (UDP) sockets: dev/pollen/channel/core/NativeDatagram. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "netty_jni_util.h"
 #include "pollen_dgram.h"
@@ -115,13 +116,30 @@ static jintArray d_layout(JNIEnv *env, jclass clazz) {
     jint values[] = { POLLEN_DGRAM_PACKET_SIZE, POLLEN_DGRAM_MAX_BATCH, POLLEN_DGRAM_OFF_IOV_INDEX,
                       POLLEN_DGRAM_OFF_IOV_COUNT, POLLEN_DGRAM_OFF_LENGTH, POLLEN_DGRAM_OFF_SEGMENT,
                       POLLEN_DGRAM_OFF_ADDR, POLLEN_DGRAM_OFF_ORIG_DST, POLLEN_DGRAM_OFF_FLAGS,
-                      EMSGSIZE, EACCES, EPERM, EOPNOTSUPP, EADDRNOTAVAIL, ENODEV, EDESTADDRREQ };
+                      POLLEN_DGRAM_OFF_CALL, EMSGSIZE, EACCES, EPERM, EOPNOTSUPP, EADDRNOTAVAIL, ENODEV, EDESTADDRREQ };
     jint n = (jint) (sizeof(values) / sizeof(values[0]));
     jintArray array = (*env)->NewIntArray(env, n);
     if (array != NULL) {
         (*env)->SetIntArrayRegion(env, array, 0, n, values);
     }
     return array;
+}
+
+/* The names of enum pollen_dgram_call in order, comma-separated; NONE's is empty. */
+static jstring d_callNames(JNIEnv *env, jclass clazz) {
+    static const char *const names[POLLEN_DGRAM_CALL_COUNT] = {
+        [POLLEN_DGRAM_CALL_NONE] = "",
+        [POLLEN_DGRAM_CALL_SENDMSG] = "sendmsg",     [POLLEN_DGRAM_CALL_SENDMMSG] = "sendmmsg",
+        [POLLEN_DGRAM_CALL_SENDTO] = "sendto",       [POLLEN_DGRAM_CALL_RECVMSG] = "recvmsg",
+        [POLLEN_DGRAM_CALL_RECVMMSG] = "recvmmsg",   [POLLEN_DGRAM_CALL_RECVFROM] = "recvfrom",
+        [POLLEN_DGRAM_CALL_WSASENDTO] = "WSASendTo", [POLLEN_DGRAM_CALL_WSARECVFROM] = "WSARecvFrom",
+    };
+    char joined[256];
+    size_t used = 0;
+    for (int i = 0; i < POLLEN_DGRAM_CALL_COUNT; i++) {
+        used += (size_t) snprintf(joined + used, sizeof(joined) - used, i == 0 ? "%s" : ",%s", names[i]);
+    }
+    return (*env)->NewStringUTF(env, joined);
 }
 
 static const JNINativeMethod dgram_methods[] = {
@@ -138,6 +156,7 @@ static const JNINativeMethod dgram_methods[] = {
     { "getOption", "(IZI[I)I", (void *) d_getOption },
     { "probe", "(I)I", (void *) d_probe },
     { "layout", "()[I", (void *) d_layout },
+    { "callNames", "()Ljava/lang/String;", (void *) d_callNames },
 };
 
 jint pollen_dgram_jni_register(JNIEnv *env, const char *prefix) {

@@ -141,16 +141,21 @@ static int prepare_send(int ipv6, pollen_dgram_packet *p, const struct iovec *io
     return 0;
 }
 
-/* One send of msg; a single buffer with no control message goes by sendto, sparing the msghdr copy. */
-static ssize_t send_one(pollen_fd fd, const struct msghdr *msg) {
+/*
+ * One send of msg; a single buffer with no control message goes by sendto, sparing the msghdr
+ * copy. *call says which call was made.
+ */
+static ssize_t send_one(pollen_fd fd, const struct msghdr *msg, uint32_t *call) {
     ssize_t n;
     if (msg->msg_iovlen == 1 && msg->msg_controllen == 0) {
+        *call = POLLEN_DGRAM_CALL_SENDTO;
         do {
             n = sendto(fd, msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len, DGRAM_SEND_FLAGS,
                        (const struct sockaddr *) msg->msg_name, msg->msg_namelen);
         } while (n < 0 && errno == EINTR);
         return n;
     }
+    *call = POLLEN_DGRAM_CALL_SENDMSG;
     do {
         n = sendmsg(fd, msg, DGRAM_SEND_FLAGS);
     } while (n < 0 && errno == EINTR);
@@ -163,6 +168,7 @@ int pollen_dgram_send(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
     if (packets == NULL || count <= 0 || iov_total < 0 || (iov == NULL && iov_total > 0)) {
         return -EINVAL;
     }
+    packets[0].call = POLLEN_DGRAM_CALL_NONE;
     if (count > POLLEN_DGRAM_MAX_BATCH) {
         count = POLLEN_DGRAM_MAX_BATCH;
     }
@@ -188,6 +194,7 @@ int pollen_dgram_send(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
             n = sendmmsg(fd, msgs, (unsigned int) ready, DGRAM_SEND_FLAGS);
         } while (n < 0 && errno == EINTR);
         if (n < 0) {
+            packets[0].call = POLLEN_DGRAM_CALL_SENDMMSG;
             return neg_errno();
         }
         for (int i = 0; i < n; i++) {
@@ -203,12 +210,17 @@ int pollen_dgram_send(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
         ctrl_buf ctrl;
         int rc = prepare_send(ipv6, &packets[sent], iov, iov_total, &msg, &name, &ctrl);
         ssize_t n = -1;
+        uint32_t call = POLLEN_DGRAM_CALL_NONE;
         if (rc == 0) {
-            n = send_one(fd, &msg);
+            n = send_one(fd, &msg, &call);
             rc = n < 0 ? neg_errno() : 0;
         }
         if (rc < 0) {
-            return sent > 0 ? sent : rc;
+            if (sent > 0) {
+                return sent;
+            }
+            packets[0].call = call;
+            return rc;
         }
         packets[sent].length = (int32_t) n;
     }
@@ -268,12 +280,13 @@ static int prepare_recv(pollen_dgram_packet *p, const struct iovec *iov, int iov
 /*
  * One receive into msg. With no_control, Linux reads a single-buffer datagram with recvfrom,
  * which spares the kernel copying the msghdr and iovec in; MSG_TRUNC makes it return the
- * datagram's full length, so truncation still shows.
+ * datagram's full length, so truncation still shows. *call says which call was made.
  */
-static ssize_t recv_one(pollen_fd fd, struct msghdr *msg, int no_control) {
+static ssize_t recv_one(pollen_fd fd, struct msghdr *msg, int no_control, uint32_t *call) {
     ssize_t n;
 #ifdef __linux__
     if (no_control && msg->msg_iovlen == 1) {
+        *call = POLLEN_DGRAM_CALL_RECVFROM;
         socklen_t namelen = msg->msg_namelen;
         size_t room = msg->msg_iov[0].iov_len;
         do {
@@ -292,6 +305,7 @@ static ssize_t recv_one(pollen_fd fd, struct msghdr *msg, int no_control) {
 #else
     (void) no_control;
 #endif
+    *call = POLLEN_DGRAM_CALL_RECVMSG;
     do {
         n = recvmsg(fd, msg, 0);
     } while (n < 0 && errno == EINTR);
@@ -305,6 +319,7 @@ int pollen_dgram_recv(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
     if (packets == NULL || count <= 0 || iov == NULL || iov_total <= 0) {
         return -EINVAL;
     }
+    packets[0].call = POLLEN_DGRAM_CALL_NONE;
     if (count > POLLEN_DGRAM_MAX_BATCH) {
         count = POLLEN_DGRAM_MAX_BATCH;
     }
@@ -325,7 +340,11 @@ int pollen_dgram_recv(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
             n = recvmmsg(fd, msgs, (unsigned int) count, MSG_DONTWAIT, NULL);
         } while (n < 0 && errno == EINTR);
         if (n < 0) {
-            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : neg_errno();
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return 0;
+            }
+            packets[0].call = POLLEN_DGRAM_CALL_RECVMMSG;
+            return neg_errno();
         }
         for (int i = 0; i < n; i++) {
             finish_recv(&packets[i], &msgs[i].msg_hdr, msgs[i].msg_len);
@@ -342,12 +361,14 @@ int pollen_dgram_recv(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
         if (rc < 0) {
             return received > 0 ? received : rc;
         }
-        ssize_t n = recv_one(fd, &msg, packets[received].flags & POLLEN_DGRAM_F_NO_CONTROL);
+        uint32_t call;
+        ssize_t n = recv_one(fd, &msg, packets[received].flags & POLLEN_DGRAM_F_NO_CONTROL, &call);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || received > 0) {
                 return received;
             }
-            return received > 0 ? received : neg_errno();
+            packets[0].call = call;
+            return neg_errno();
         }
         finish_recv(&packets[received], &msg, (size_t) n);
     }

@@ -131,6 +131,7 @@ static int send_one(pollen_fd fd, int ipv6, pollen_dgram_packet *p, const dgram_
     DWORD sent = 0;
     if (WSASendTo(fd, bufs, p->iov_count, &sent, 0, len > 0 ? (struct sockaddr *) &name : NULL, len, NULL, NULL)
             == SOCKET_ERROR) {
+        p->call = POLLEN_DGRAM_CALL_WSASENDTO;
         rc = wsa_error();
         /* Windows answers a missing destination with WSAENOTCONN or WSAEINVAL; POSIX with EDESTADDRREQ. */
         if (len == 0 && rc != -EAGAIN && unconnected(fd)) {
@@ -148,6 +149,7 @@ int pollen_dgram_send(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
     if (packets == NULL || count <= 0 || iov_total < 0 || (iov == NULL && iov_total > 0)) {
         return -EINVAL;
     }
+    packets[0].call = POLLEN_DGRAM_CALL_NONE;
     if (count > POLLEN_DGRAM_MAX_BATCH) {
         count = POLLEN_DGRAM_MAX_BATCH;
     }
@@ -181,6 +183,7 @@ static int recv_one(pollen_fd fd, pollen_dgram_packet *p, const dgram_iov *iov, 
             return 0;
         }
         if (err != WSAEMSGSIZE) {
+            p->call = POLLEN_DGRAM_CALL_WSARECVFROM;
             /* A UDP port unreachable arrives as WSAECONNRESET; POSIX calls it ECONNREFUSED. */
             return err == WSAECONNRESET ? -ECONNREFUSED : -pollen_errno_from_win32((DWORD) err);
         }
@@ -206,6 +209,7 @@ int pollen_dgram_recv(pollen_fd fd, int ipv6, pollen_dgram_packet *packets, int 
     if (packets == NULL || count <= 0 || iov == NULL || iov_total <= 0) {
         return -EINVAL;
     }
+    packets[0].call = POLLEN_DGRAM_CALL_NONE;
     if (count > POLLEN_DGRAM_MAX_BATCH) {
         count = POLLEN_DGRAM_MAX_BATCH;
     }

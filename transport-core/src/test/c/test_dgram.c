@@ -97,10 +97,15 @@ static void test_recv_without_control(void) {
     wait_readable(r);
     CHECK(pollen_dgram_recv(r, 0, &q, 1, &riov, 1) == 1);
     CHECK(q.length == 0 && q.flags == 0);
-    /* Errors still come back as negative errno: a closed descriptor. */
+    /* Errors still come back as negative errno, naming the call made: a closed descriptor. */
     close(r);
     q.flags = POLLEN_DGRAM_F_NO_CONTROL;
     CHECK(pollen_dgram_recv(r, 0, &q, 1, &riov, 1) == -EBADF);
+#ifdef __linux__
+    CHECK(q.call == POLLEN_DGRAM_CALL_RECVFROM);
+#else
+    CHECK(q.call == POLLEN_DGRAM_CALL_RECVMSG);
+#endif
     close(s);
 }
 
@@ -312,16 +317,22 @@ static void test_connected_and_errors(void) {
     wait_readable(s);
     one_packet(&p, NULL, 0, 1);
     CHECK(pollen_dgram_recv(s, 0, &p, 1, &riov, 1) == -ECONNREFUSED);
+    CHECK(p.call == POLLEN_DGRAM_CALL_RECVMSG);
     CHECK_RC(pollen_dgram_disconnect(s));
     CHECK(pollen_socket_remote_address(s, sa) == -ENOTCONN);
     /* Unconnected without an address. */
     one_packet(&p, NULL, 0, 1);
     CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == -EDESTADDRREQ);
-    /* Bad records: iovecs outside the table, a bad address length, an IPv6 peer for IPv4. */
+    CHECK(p.call == POLLEN_DGRAM_CALL_SENDTO);
+    /* Bad records: iovecs outside the table, a bad address length, an IPv6 peer for IPv4. No call is made. */
     one_packet(&p, ra, 3, 1);
+    p.call = POLLEN_DGRAM_CALL_SENDTO;
     CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == -EINVAL);
+    CHECK(p.call == POLLEN_DGRAM_CALL_NONE);
     one_packet(&p, ra, 0, 2);
+    p.call = POLLEN_DGRAM_CALL_RECVMSG;
     CHECK(pollen_dgram_recv(s, 0, &p, 1, &riov, 1) == -EINVAL);
+    CHECK(p.call == POLLEN_DGRAM_CALL_NONE);
     uint8_t bad[POLLEN_ADDR_SIZE] = { 7 };
     one_packet(&p, bad, 0, 1);
     CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == -EINVAL);
@@ -337,10 +348,29 @@ static void test_connected_and_errors(void) {
     CHECK(pollen_dgram_set_option(s, 0, 999, 1) == -ENOPROTOOPT);
     CHECK(pollen_dgram_membership(s, 0, 1, NULL, 0, NULL) == -EINVAL);
     close(s);
-    /* A closed descriptor. */
+    /* A closed descriptor, alone and in batches: each error names the call that failed. */
     one_packet(&p, ra, 0, 1);
     CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == -EBADF);
+    CHECK(p.call == POLLEN_DGRAM_CALL_SENDTO);
     CHECK(pollen_dgram_recv(s, 0, &p, 1, &riov, 1) == -EBADF);
+    CHECK(p.call == POLLEN_DGRAM_CALL_RECVMSG);
+    pollen_dgram_packet two[2];
+    one_packet(&two[0], ra, 0, 1);
+    one_packet(&two[1], ra, 0, 1);
+    CHECK(pollen_dgram_send(s, 0, two, 2, &iov, 1) == -EBADF);
+#ifdef __linux__
+    CHECK(two[0].call == POLLEN_DGRAM_CALL_SENDMMSG);
+#else
+    CHECK(two[0].call == POLLEN_DGRAM_CALL_SENDTO);
+#endif
+    one_packet(&two[0], NULL, 0, 1);
+    one_packet(&two[1], NULL, 0, 1);
+    CHECK(pollen_dgram_recv(s, 0, two, 2, &riov, 1) == -EBADF);
+#ifdef __linux__
+    CHECK(two[0].call == POLLEN_DGRAM_CALL_RECVMMSG);
+#else
+    CHECK(two[0].call == POLLEN_DGRAM_CALL_RECVMSG);
+#endif
 }
 
 static void test_dual_stack(void) {

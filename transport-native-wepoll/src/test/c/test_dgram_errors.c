@@ -8,11 +8,15 @@ int main(void) {
     char in[4];
     test_iov iov = { "x", 1 }, riov = { in, sizeof(in) };
     pollen_dgram_packet p;
-    /* iovecs outside the table */
+    /* iovecs outside the table: no call is made */
     one_packet(&p, ra, 3, 1);
+    p.call = POLLEN_DGRAM_CALL_WSASENDTO;
     CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == -EINVAL);
+    CHECK(p.call == POLLEN_DGRAM_CALL_NONE);
     one_packet(&p, NULL, 0, 2);
+    p.call = POLLEN_DGRAM_CALL_WSARECVFROM;
     CHECK(pollen_dgram_recv(r, 0, &p, 1, &riov, 1) == -EINVAL);
+    CHECK(p.call == POLLEN_DGRAM_CALL_NONE);
     /* a bad address length, an IPv6 peer for an IPv4 socket */
     uint8_t bad[POLLEN_ADDR_SIZE] = { 7 };
     one_packet(&p, bad, 0, 1);
@@ -62,10 +66,12 @@ int main(void) {
     CHECK(pollen_dgram_set_multicast_if(s, 0, 0, LOOPBACK6) == -EINVAL);
     CHECK_RC(pollen_socket_close(r));
     CHECK_RC(pollen_socket_close(s));
-    /* A closed handle. */
+    /* A closed handle: each error names the call that failed. */
     one_packet(&p, ra, 0, 1);
     CHECK(pollen_dgram_send(s, 0, &p, 1, &iov, 1) == -ENOTSOCK);
+    CHECK(p.call == POLLEN_DGRAM_CALL_WSASENDTO);
     CHECK(pollen_dgram_recv(s, 0, &p, 1, &riov, 1) == -ENOTSOCK);
+    CHECK(p.call == POLLEN_DGRAM_CALL_WSARECVFROM);
     CHECK(pollen_dgram_take_error(s) == -ENOTSOCK);
     CHECK(pollen_dgram_disconnect(s) == -ENOTSOCK);
     printf("  ok\n");

@@ -178,6 +178,7 @@ int host_bind_natives(const char *prefix) {
     BIND(D, DGRAM_CLASS, getOption, "(IZI[I)I");
     BIND(D, DGRAM_CLASS, probe, "(I)I");
     BIND(D, DGRAM_CLASS, layout, "()[I");
+    BIND(D, DGRAM_CLASS, callNames, "()Ljava/lang/String;");
     return bind_missing == 0 ? 0 : -1;
 }
 

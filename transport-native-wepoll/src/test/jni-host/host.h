@@ -117,6 +117,7 @@ typedef struct dgram_natives {
     jint (JNICALL *getOption)(JNIEnv *, jclass, jint, jboolean, jint, jintArray);
     jint (JNICALL *probe)(JNIEnv *, jclass, jint);
     jintArray (JNICALL *layout)(JNIEnv *, jclass);
+    jstring (JNICALL *callNames)(JNIEnv *, jclass);
 } dgram_natives;
 
 extern socket_natives S;

@@ -66,25 +66,32 @@ static int rx_wait(jlong p, jint fd, rx *r, int want, jint *error) {
 
 static void check_layout(void) {
     jintArray a = DN0(layout);
-    if (!check("layout returns 16 values", a != NULL && fake_jni_length(a) == 16, "length %ld",
+    if (!check("layout returns 17 values", a != NULL && fake_jni_length(a) == 17, "length %ld",
                a == NULL ? -1L : (long) fake_jni_length(a))) {
         return;
     }
     const jint *v = fake_jni_ints(a);
     check_eq("layout: record size 72", v[0], 72);
     check_eq("layout: batch limit 64", v[1], 64);
-    check("layout: field offsets iov_index 0, iov_count 4, length 8, segment 12, addr 16, orig_dst 40, flags 64",
-          v[2] == 0 && v[3] == 4 && v[4] == 8 && v[5] == 12 && v[6] == 16 && v[7] == 40 && v[8] == 64,
-          "got %ld %ld %ld %ld %ld %ld %ld", (long) v[2], (long) v[3], (long) v[4], (long) v[5], (long) v[6], (long) v[7],
-          (long) v[8]);
+    check("layout: field offsets iov_index 0, iov_count 4, length 8, segment 12, addr 16, orig_dst 40, flags 64,"
+          " call 68",
+          v[2] == 0 && v[3] == 4 && v[4] == 8 && v[5] == 12 && v[6] == 16 && v[7] == 40 && v[8] == 64 && v[9] == 68,
+          "got %ld %ld %ld %ld %ld %ld %ld %ld", (long) v[2], (long) v[3], (long) v[4], (long) v[5], (long) v[6],
+          (long) v[7], (long) v[8], (long) v[9]);
     check("layout: the offsets agree with pollen_dgram_packet",
           v[4] == (jint) offsetof(pollen_dgram_packet, length) && v[6] == (jint) offsetof(pollen_dgram_packet, addr)
-              && v[8] == (jint) offsetof(pollen_dgram_packet, flags), "mismatch");
+              && v[8] == (jint) offsetof(pollen_dgram_packet, flags)
+              && v[9] == (jint) offsetof(pollen_dgram_packet, call), "mismatch");
     check("layout: EMSGSIZE, EACCES, EPERM, EOPNOTSUPP, EADDRNOTAVAIL, ENODEV, EDESTADDRREQ as mingw-w64 numbers them",
-          v[9] == EMSGSIZE && v[10] == EACCES && v[11] == EPERM && v[12] == EOPNOTSUPP && v[13] == EADDRNOTAVAIL
-              && v[14] == ENODEV && v[15] == EDESTADDRREQ,
-          "got %ld %ld %ld %ld %ld %ld %ld", (long) v[9], (long) v[10], (long) v[11], (long) v[12], (long) v[13],
-          (long) v[14], (long) v[15]);
+          v[10] == EMSGSIZE && v[11] == EACCES && v[12] == EPERM && v[13] == EOPNOTSUPP && v[14] == EADDRNOTAVAIL
+              && v[15] == ENODEV && v[16] == EDESTADDRREQ,
+          "got %ld %ld %ld %ld %ld %ld %ld", (long) v[10], (long) v[11], (long) v[12], (long) v[13], (long) v[14],
+          (long) v[15], (long) v[16]);
+    jstring names = DN0(callNames);
+    const char *text = names == NULL ? NULL : fake_jni_string(names);
+    check("callNames lists enum pollen_dgram_call in order",
+          text != NULL && strcmp(text, ",sendmsg,sendmmsg,sendto,recvmsg,recvmmsg,recvfrom,WSASendTo,WSARecvFrom") == 0,
+          "got %s", text == NULL ? "(null)" : text);
 }
 
 static jint udp_bound(int ipv6, jbyteArray addr) {
@@ -191,9 +198,10 @@ static void check_round_trips(jlong p, jint a, jbyteArray aa, jint b, jbyteArray
     memset(pk[0].addr, 0, POLLEN_ADDR_SIZE);
     pk[0].iov_count = 1;
     jintArray lay = DN0(layout);
-    int edestaddrreq = fake_jni_ints(lay)[15];
+    int edestaddrreq = fake_jni_ints(lay)[16];
     check_err("send without a destination on an unconnected socket is -EDESTADDRREQ (layout's value)",
               DN(send, a, JNI_FALSE, ADDR(pk), 1, ADDR(iov), 1), edestaddrreq);
+    check_eq("that error names WSASendTo in the first record", (jint) pk[0].call, POLLEN_DGRAM_CALL_WSASENDTO);
 
     /* Connected: no destination needed; disconnect undoes it. */
     jint rc = SN(connect, a, JNI_FALSE, ba);

@@ -34,6 +34,7 @@ import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,6 +80,12 @@ class DatagramTest {
 
     private static DatagramPacket packet(String s, InetSocketAddress to) {
         return new DatagramPacket(Unpooled.copiedBuffer(s, CharsetUtil.UTF_8), to);
+    }
+
+    /** The call a datagram error names, by OS: Linux's, the BSDs' (macOS), or Windows'. */
+    private static String call(String linux, String bsd, String windows) {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        return os.startsWith("linux") ? linux : os.startsWith("windows") ? windows : bsd;
     }
 
     private static ByteBuf direct(String s) {
@@ -186,16 +193,23 @@ class DatagramTest {
 
     @Test
     void connectedChannelReportsPortUnreachable() throws Exception {
+        // One datagram per read, and several per read (MAX_DATAGRAM_PAYLOAD_SIZE): each names its call.
+        portUnreachable(0, call("recvfrom", "recvmsg", "WSARecvFrom"));
+        portUnreachable(512, call("recvmmsg", "recvmsg", "WSARecvFrom"));
+    }
+
+    private void portUnreachable(int maxPayload, String call) throws Exception {
         Channel closed = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
         InetSocketAddress gone = (InetSocketAddress) closed.localAddress();
         closed.close().sync();
         DatagramSink sink = new DatagramSink();
-        Channel client = bootstrap(null, sink).connect(gone).sync().channel();
+        Channel client = bootstrap(null, sink).option(PollenChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxPayload)
+                .connect(gone).sync().channel();
         try {
             client.writeAndFlush(direct("anyone?")).sync();
             Throwable t = sink.errors.poll(5, TimeUnit.SECONDS);
             assertInstanceOf(PortUnreachableException.class, t);
-            assertTrue(t.getMessage().startsWith("recvmsg(..) failed"), t.getMessage());
+            assertEquals(call + "(..) failed: Connection refused", t.getMessage());
             assertTrue(client.isOpen());
         } finally {
             client.close().sync();
@@ -271,7 +285,7 @@ class DatagramTest {
             InetSocketAddress broadcast = new InetSocketAddress(address("127.255.255.255"), port);
             Throwable refused = client.writeAndFlush(packet("all", broadcast)).await().cause();
             assertNotNull(refused);
-            assertEquals("sendmsg(..) failed: Permission denied", refused.getMessage());
+            assertEquals(call("sendto", "sendto", "WSASendTo") + "(..) failed: Permission denied", refused.getMessage());
             assertTrue(client.isOpen());
             ((DatagramChannel) client).config().setBroadcast(true);
             client.writeAndFlush(packet("all", broadcast)).sync();
@@ -301,7 +315,15 @@ class DatagramTest {
         // Too big for UDP: this datagram fails, the channel carries on.
         Throwable tooBig = ch.writeAndFlush(new DatagramPacket(Unpooled.directBuffer(70000).writeZero(70000), self))
                 .await().cause();
-        assertEquals("sendmsg(..) failed: Message too long", tooBig.getMessage());
+        String sendto = call("sendto", "sendto", "WSASendTo");
+        assertEquals(sendto + "(..) failed: Message too long", tooBig.getMessage());
+        // Two in one flush go out in one batch where the OS has one (sendmmsg): the first fails in it,
+        // the second then alone.
+        ChannelFuture first = ch.write(new DatagramPacket(Unpooled.directBuffer(70000).writeZero(70000), self));
+        ChannelFuture second = ch.writeAndFlush(new DatagramPacket(Unpooled.directBuffer(70000).writeZero(70000), self));
+        assertEquals(call("sendmmsg", "sendto", "WSASendTo") + "(..) failed: Message too long",
+                first.await().cause().getMessage());
+        assertEquals(sendto + "(..) failed: Message too long", second.await().cause().getMessage());
         ch.writeAndFlush(packet("still fine", self)).sync();
         assertEquals("still fine", sink.take().text());
         // The Bootstrap resolves first; the channel itself refuses an unresolved address.

@@ -354,7 +354,7 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
                 return;
             } else {
                 // One datagram failed (too big, unreachable, refused...): fail it and go on with the rest.
-                in.remove(translate("sendmsg", rc));
+                in.remove(translate(array.failedCall("send"), rc));
                 budget--;
             }
         }
@@ -618,7 +618,7 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
                 int n = NativeDatagram.recv(socket.intValue(), ipv6, array.packetsAddress(), array.count(),
                         array.iovAddress(), array.iovCount());
                 if (n < 0) {
-                    throw translate("recvmsg", n);
+                    throw translate(array.failedCall("receive"), n);
                 }
                 if (n == 0) {
                     return false;

@@ -24,13 +24,15 @@ final class DatagramPacketArray {
     private static final int OFF_ADDR = LAYOUT[6];
     private static final int OFF_ORIG_DST = LAYOUT[7];
     private static final int OFF_FLAGS = LAYOUT[8];
-    static final int EMSGSIZE = LAYOUT[9];
-    static final int EACCES = LAYOUT[10];
-    static final int EPERM = LAYOUT[11];
-    static final int EOPNOTSUPP = LAYOUT[12];
-    static final int EADDRNOTAVAIL = LAYOUT[13];
-    static final int ENODEV = LAYOUT[14];
-    static final int EDESTADDRREQ = LAYOUT[15];
+    private static final int OFF_CALL = LAYOUT[9];
+    static final int EMSGSIZE = LAYOUT[10];
+    static final int EACCES = LAYOUT[11];
+    static final int EPERM = LAYOUT[12];
+    static final int EOPNOTSUPP = LAYOUT[13];
+    static final int EADDRNOTAVAIL = LAYOUT[14];
+    static final int ENODEV = LAYOUT[15];
+    static final int EDESTADDRREQ = LAYOUT[16];
+    private static final String[] CALL_NAMES = NativeDatagram.callNames().split(",", -1);
 
     static final int F_TRUNCATED = 0x1;
     static final int F_NO_CONTROL = 0x100;
@@ -214,6 +216,15 @@ final class DatagramPacketArray {
 
     int flags(int i) {
         return memory.getInt(i * PACKET_SIZE + OFF_FLAGS);
+    }
+
+    /**
+     * After a send or receive returned an error: the system call that failed, as the library
+     * recorded it, or {@code operation} when it failed before making one (a bad record).
+     */
+    String failedCall(String operation) {
+        int code = memory.getInt(OFF_CALL);
+        return code > 0 && code < CALL_NAMES.length ? CALL_NAMES[code] : operation;
     }
 
     /** The sender of received datagram i, or null if the kernel gave none. */

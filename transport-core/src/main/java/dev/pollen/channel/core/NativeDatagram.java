@@ -50,4 +50,10 @@ final class NativeDatagram {
 
     /** Packet record size, batch limit, field offsets, then errno values (see pollen_dgram_jni.c). */
     static native int[] layout();
+
+    /**
+     * The system calls a failed send or receive names in its first record, comma-separated in code
+     * order; code 0 (no call made) is the empty name.
+     */
+    static native String callNames();
 }
