@@ -6,6 +6,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.Executor;
 
@@ -34,5 +36,29 @@ class PollenEventLoopTest extends AbstractSingleThreadEventLoopTest {
     @Override
     protected Class<? extends ServerChannel> serverChannelClass() {
         return PollenTransports.current().serverSocketChannelClass();
+    }
+
+    // The three channel-iteration cases can run for no IoHandler transport (see above). Netty's
+    // versions skip themselves through an assumption, but inside a 3-second @Timeout, so a JVM held
+    // up that long on a busy machine turns the skip into a TimeoutException. Disabled statically
+    // instead: the same three skips, with no timer around them.
+    private static final String NO_ITERATOR = "SingleThreadIoEventLoop has no registeredChannelsIterator()";
+
+    @Test
+    @Disabled(NO_ITERATOR)
+    @Override
+    public void testChannelsIteratorEmpty() {
+    }
+
+    @Test
+    @Disabled(NO_ITERATOR)
+    @Override
+    public void testChannelsIterator() {
+    }
+
+    @Test
+    @Disabled(NO_ITERATOR)
+    @Override
+    public void testChannelsIteratorRemoveThrows() {
     }
 }
