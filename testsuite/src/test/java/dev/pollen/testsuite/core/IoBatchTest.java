@@ -51,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through io_uring, unless -Dpollen.epoll.ioUring=false): many channels' reads and echoes arrive
  * whole and in order, a write the socket cannot take waits for writability, peers closing or
  * resetting together end their channels with nothing lost or leaked, a channel that stops reading
- * gets no batched read, nor does one expecting a large read, interest changes join the batch of
+ * gets no batched read, nor does one expecting a large read, a batched read that fills its buffer
+ * leaves the rest to the next wait, interest changes join the batch of
  * writes, or make a batch of their own with the next wait (and one the poller refuses fails its
  * registration only), and a loop batches exactly when its backend can. On backends without the
  * capability the same traffic goes one call at a time.
@@ -345,6 +346,73 @@ class IoBatchTest {
         assertSomeExactlyWhereExpected(batchingExpected(handler), small, "batches of 1 KiB reads", handler);
     }
 
+    /**
+     * A batched read that fills its buffer ends its event (the read after it would mostly find
+     * nothing): the rest is reported by the next wait and read then. Clients each send a 300-byte
+     * message and the next only when its echo is back, read by the server 64 bytes at a time: every
+     * byte comes back in order and, where batching, some read events carry just one full read (a
+     * read loop of up to 16 reads, as set, reads in one event all 300 bytes, which the loopback
+     * delivers at once), and peers
+     * that send and close at once still have every byte read before the end.
+     */
+    @Test
+    void aBatchedReadThatFillsItsBufferLeavesTheRestToTheNextWait() throws Exception {
+        PollenIoHandler handler = handlerOf(serverGroup);
+        long before = serverGroup.next().submit(handler::readBatchCount).get();
+        CountingEcho echo = new CountingEcho(64);
+        List<CompletableFuture<Integer>> received = new ArrayList<>();
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64).maxMessagesPerRead(16))
+                .childHandler(echo).bind(ANY_LOOPBACK_PORT).sync().channel();
+        List<Channel> peers = new ArrayList<>();
+        try {
+            List<Lockstep> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                Lockstep c = new Lockstep(300, 30);
+                clients.add(c);
+                peers.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .handler(c).connect(server.localAddress()).sync().channel());
+            }
+            for (Lockstep c : clients) {
+                assertArrayEquals(c.sent, c.done.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS));
+            }
+        } finally {
+            for (Channel p : peers) {
+                p.close().sync();
+            }
+            server.close().sync();
+        }
+        long batches = serverGroup.next().submit(handler::readBatchCount).get() - before;
+        assertSomeExactlyWhereExpected(batchingExpected(handler), batches, "batches of 64-byte reads", handler);
+        if (batchingExpected(handler)) {
+            assertTrue(serverGroup.next().submit(() -> echo.singleFullReads).get() > 0,
+                    "no read event ended after one full batched read: " + handler);
+        }
+
+        server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64).maxMessagesPerRead(16))
+                .childHandler(new ChannelInitializerOf(received)).bind(ANY_LOOPBACK_PORT).sync().channel();
+        peers.clear();
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                peers.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel());
+            }
+            assertEquals(CLIENTS + 1, TransportTestSupport.awaitRegistrations(serverGroup.next(), CLIENTS + 1));
+            clientGroup.next().submit(() -> {
+                for (Channel p : peers) {
+                    p.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000]));
+                    p.close();
+                }
+            }).sync();
+            for (CompletableFuture<Integer> r : received) {
+                assertEquals(1000, r.get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS), "bytes a child read");
+            }
+        } finally {
+            server.close().sync();
+        }
+    }
+
     @Test
     void aBatchedWriteTheSocketCannotTakeWaitsForWritability() throws Exception {
         int replies = 64;
@@ -521,6 +589,39 @@ class IoBatchTest {
         }
     }
 
+    /**
+     * As Echo, and counts the read events that delivered exactly one read of a full {@code size}-byte
+     * buffer. The server loop is one thread and an event's reads end with its read-complete, so one
+     * counter serves every channel.
+     */
+    @ChannelHandler.Sharable
+    private static final class CountingEcho extends ChannelInboundHandlerAdapter {
+        private final int size;
+        private int reads;
+        private boolean full;
+        long singleFullReads;
+
+        CountingEcho(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            reads++;
+            full = ((ByteBuf) msg).readableBytes() == size;
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (reads == 1 && full) {
+                singleFullReads++;
+            }
+            reads = 0;
+            ctx.flush();
+        }
+    }
+
     /** As Echo, and stops reading after each read batch until a task, run after the batch, starts it again. */
     @ChannelHandler.Sharable
     private static final class PausingEcho extends ChannelInboundHandlerAdapter {
@@ -553,6 +654,49 @@ class IoBatchTest {
             for (int i = 0; i < n; i++) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(reply));
             }
+        }
+    }
+
+    /**
+     * Sends {@code rounds} random messages of {@code size} bytes, each only when the previous one
+     * has come back whole, and completes with every byte received.
+     */
+    private static final class Lockstep extends ChannelInboundHandlerAdapter {
+        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+        final byte[] sent;
+        private final byte[] received;
+        private final int size;
+        private int count;
+
+        Lockstep(int size, int rounds) {
+            this.size = size;
+            sent = new byte[size * rounds];
+            ThreadLocalRandom.current().nextBytes(sent);
+            received = new byte[sent.length];
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(sent, 0, size));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            int n = Math.min(buf.readableBytes(), received.length - count);
+            buf.readBytes(received, count, n);
+            buf.release();
+            count += n;
+            if (count == received.length) {
+                done.complete(received);
+            } else if (n > 0 && count % size == 0) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(sent, count, size));
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.completeExceptionally(new AssertionError("closed after " + count + " of " + received.length + " bytes"));
         }
     }
 

@@ -567,10 +567,12 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
             handle.reset(config);
             ByteBuf buf = null;
             boolean allDataRead = false;
+            boolean batched = false;
             try {
                 do {
                     if (readInBatch != null) {
                         // The batch made before this event was handled read the first bytes already.
+                        batched = true;
                         buf = readInBatch;
                         long result = readResult;
                         readInBatch = null;
@@ -597,7 +599,10 @@ public abstract class AbstractPollenStreamChannel extends AbstractPollenChannel 
                         // The user shut down input in channelRead: stop at once.
                         break;
                     }
-                } while (handle.continueReading());
+                    // A batched read that filled its buffer does not read again at once: that read
+                    // mostly finds nothing (a 64-byte echo message filling a 64-byte guess). Level-
+                    // triggered, the next wait reports what is left, and its batch reads it.
+                } while (!batched && handle.continueReading());
                 handle.readComplete();
                 pipeline.fireChannelReadComplete();
                 if (allDataRead) {
