@@ -2,6 +2,7 @@ package dev.pollen.testsuite.core;
 
 import dev.pollen.channel.PollenChannelOption;
 import dev.pollen.channel.SegmentedDatagramPacket;
+import dev.pollen.channel.core.PollenIoHandler;
 import dev.pollen.testsuite.PollenTransports;
 import dev.pollen.testsupport.DatagramSink;
 import dev.pollen.testsupport.TransportTestSupport;
@@ -240,6 +241,51 @@ class DatagramTest {
             server.eventLoop().submit(() -> { }).sync();
             assertEquals(List.of(32), sink.readsPerBatch, "one read, one system call, 32 datagrams");
         } finally {
+            server.close().sync();
+        }
+    }
+
+    /**
+     * Without MAX_DATAGRAM_PAYLOAD_SIZE, a read event that took several datagrams makes the next
+     * event ask for as many in one call (recvmmsg into the loop's scratch memory, where the OS has
+     * it; each datagram is then copied into a buffer of its own): 32 datagrams queued while reads
+     * are off come back whole and in order, with their sender and recipient, 16 per read event
+     * (the budget), the second event's in one call.
+     */
+    @Test
+    void aReadEventOfSeveralDatagramsMakesTheNextAskForAsMany() throws Exception {
+        DatagramSink sink = new DatagramSink();
+        Channel server = bootstrap(null, sink).option(ChannelOption.AUTO_READ, false)
+                .bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        Channel client = bootstrap(null, new DatagramSink()).bind(new InetSocketAddress(LOOPBACK4, 0)).sync().channel();
+        try {
+            PollenIoHandler handler = server.eventLoop().submit(PollenIoHandler::current).get();
+            long before = server.eventLoop().submit(handler::datagramBatchReadCount).get();
+            InetSocketAddress to = (InetSocketAddress) server.localAddress();
+            List<ChannelFuture> futures = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                futures.add(client.write(packet("m" + i, to)));
+            }
+            client.flush();
+            for (ChannelFuture f : futures) {
+                f.sync(); // sent: on the loopback, already queued at the server
+            }
+            server.config().setAutoRead(true);
+            for (int i = 0; i < 32; i++) {
+                DatagramSink.Received r = sink.take();
+                assertEquals("m" + i, r.text());
+                assertEquals(client.localAddress(), r.sender);
+                assertEquals(to, r.recipient);
+            }
+            server.eventLoop().submit(() -> { }).sync(); // the last channelReadComplete lands first
+            assertEquals(List.of(16, 16), sink.readsPerBatch);
+            long calls = server.eventLoop().submit(handler::datagramBatchReadCount).get() - before;
+            if (System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux")) {
+                assertEquals(1, calls, "receive calls for several datagrams: " + handler);
+            }
+            assertArrayEquals(new Object[0], sink.errors.toArray());
+        } finally {
+            client.close().sync();
             server.close().sync();
         }
     }

@@ -27,6 +27,7 @@ import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
     private static volatile int gso = -1;
     private static volatile int gro = -1;
     private static volatile int mmsg = -1;
+    /** The most scratch memory one receive call for several datagrams fills (the loop's scratch holds 64 KiB). */
+    private static final int SCRATCH_READ = 64 * 1024;
 
     private final boolean ipv6;
     private volatile InetSocketAddress local;
@@ -521,6 +524,13 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
     private final class DatagramUnsafe extends AbstractPollenUnsafe {
         private final ArrayList<DatagramPacket> received = new ArrayList<>(DatagramPacketArray.MAX_BATCH);
         private RecvByteBufAllocator.Handle handle;
+        /**
+         * The datagrams the last read event took: where more than one, the next event's calls ask
+         * for that many at once, the socket likely holding as many again.
+         */
+        private int lastEventReads;
+        /** The datagrams the last receive call asked for. */
+        private int asked;
 
         private RecvByteBufAllocator.Handle handle() {
             if (handle == null) {
@@ -549,13 +559,19 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
             ByteBufAllocator allocator = config.getAllocator();
             h.reset(config);
             Throwable exception = null;
+            int read = 0;
             try {
                 do {
-                    if (!readOnce(config, h, allocator)) {
+                    int n = readOnce(config, h, allocator);
+                    if (n == 0) {
                         break;
                     }
+                    read += n;
                     readPending = false;
                     fireReceived(pipeline);
+                    if (n < asked) {
+                        break; // the socket had no more: the call that would say so is saved
+                    }
                 } while (continueReading(h));
             } catch (Throwable t) {
                 exception = t;
@@ -565,6 +581,7 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
                     fireReceived(pipeline);
                 }
             }
+            lastEventReads = read;
             h.readComplete();
             pipeline.fireChannelReadComplete();
             if (exception != null) {
@@ -589,9 +606,20 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
             received.clear();
         }
 
-        /** One receive call into one buffer; false when nothing was waiting. */
-        private boolean readOnce(PollenDatagramChannelConfig config, RecvByteBufAllocator.Handle h,
-                                 ByteBufAllocator allocator) throws IOException {
+        /**
+         * One receive call: into the loop's scratch memory for several datagrams at once (see
+         * readIntoScratch), else into one buffer, as slices of it where MAX_DATAGRAM_PAYLOAD_SIZE
+         * is set. Returns how many datagrams it took (0: nothing was waiting) and sets
+         * {@link #asked} to how many it asked for.
+         */
+        private int readOnce(PollenDatagramChannelConfig config, RecvByteBufAllocator.Handle h,
+                             ByteBufAllocator allocator) throws IOException {
+            int guess = h.guess();
+            int many = Math.min(Math.min(lastEventReads, DatagramPacketArray.MAX_BATCH), SCRATCH_READ / Math.max(1, guess));
+            if (many > 1 && config.getMaxDatagramPayloadSize() <= 0 && !config.wantsControlMessages()
+                    && mmsgSupported()) {
+                return readIntoScratch(h, allocator, guess, many);
+            }
             ByteBuf buf = h.allocate(allocator);
             if (!isDirect(buf)) {
                 ByteBuf direct = allocator.directBuffer(buf.writableBytes());
@@ -615,13 +643,14 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
                     }
                 }
                 h.attemptedBytesRead(slots * slotSize);
+                asked = slots;
                 int n = NativeDatagram.recv(socket.intValue(), ipv6, array.packetsAddress(), array.count(),
                         array.iovAddress(), array.iovCount());
                 if (n < 0) {
                     throw translate(array.failedCall("receive"), n);
                 }
                 if (n == 0) {
-                    return false;
+                    return 0;
                 }
                 InetSocketAddress localAddress = AbstractPollenDatagramChannel.this.localAddress();
                 InetSocketAddress peer = remote;
@@ -654,10 +683,59 @@ public abstract class AbstractPollenDatagramChannel extends AbstractPollenChanne
                 // Empty datagrams still count as a read.
                 h.lastBytesRead(Math.max(1, total));
                 h.incMessagesRead(received.size());
-                return true;
+                return n;
             } finally {
                 buf.release();
             }
+        }
+
+        /**
+         * Takes up to {@code slots} datagrams in one recvmmsg into slots of the allocator's guess in
+         * the loop's scratch memory, and copies each into a buffer of its own from the allocator,
+         * as a read of one datagram would have filled: the same buffers, truncation and addresses,
+         * one kernel entry for the lot and none for the read that finds the socket empty (a call
+         * that takes fewer than it asked for). Allocating the buffers up front instead would waste
+         * every one the socket has no datagram for.
+         */
+        private int readIntoScratch(RecvByteBufAllocator.Handle h, ByteBufAllocator allocator, int slot, int slots)
+                throws IOException {
+            PollenIoHandler handler = ioHandler();
+            ByteBuffer scratch = handler.scratch(slots * slot);
+            long base = NativeMemory.address(scratch);
+            DatagramPacketArray array = handler.datagramArray(true);
+            for (int i = 0; i < slots; i++) {
+                array.addReadSlot(base + (long) i * slot, slot, false);
+            }
+            h.attemptedBytesRead(slots * slot);
+            asked = slots;
+            handler.datagramBatchReads++;
+            int n = NativeDatagram.recv(socket.intValue(), ipv6, array.packetsAddress(), slots,
+                    array.iovAddress(), array.iovCount());
+            if (n < 0) {
+                throw translate(array.failedCall("receive"), n);
+            }
+            InetSocketAddress localAddress = AbstractPollenDatagramChannel.this.localAddress();
+            InetSocketAddress peer = remote;
+            int total = 0;
+            for (int i = 0; i < n; i++) {
+                int len = array.length(i);
+                InetSocketAddress sender = array.sender(i);
+                ByteBuf buf = h.allocate(allocator);
+                try {
+                    scratch.limit(i * slot + len).position(i * slot);
+                    buf.writeBytes(scratch);
+                    received.add(new DatagramPacket(buf, localAddress, sender != null ? sender : peer));
+                } catch (Throwable t) {
+                    buf.release();
+                    throw t;
+                }
+                total += len;
+            }
+            if (n > 0) {
+                h.lastBytesRead(Math.max(1, total));
+                h.incMessagesRead(n);
+            }
+            return n;
         }
     }
 }

@@ -115,15 +115,20 @@ final class DatagramPacketArray {
      * {@code control} false: the socket delivers no control message, so the read may skip asking.
      */
     boolean addReadSlot(ByteBuf buf, int index, int len, boolean control) {
-        if (count == MAX_BATCH || iovCount == IOV_TABLE) {
-            return false;
-        }
         long addr;
         if (buf.hasMemoryAddress()) {
             addr = address(buf, index);
         } else {
             ByteBuffer nio = buf.internalNioBuffer(index, len);
             addr = NativeMemory.address(nio) + nio.position();
+        }
+        return addReadSlot(addr, len, control);
+    }
+
+    /** Adds a receive slot of {@code len} bytes of native memory at {@code addr}; false when full. */
+    boolean addReadSlot(long addr, int len, boolean control) {
+        if (count == MAX_BATCH || iovCount == IOV_TABLE) {
+            return false;
         }
         int rec = count * PACKET_SIZE;
         memory.putInt(rec + OFF_IOV_INDEX, iovCount);

@@ -119,6 +119,8 @@ public abstract class PollenIoHandler implements IoHandler {
     private long readBatches;
     private long batchedReads;
     private long batchWaits;
+    /** Datagram receive calls that asked for several datagrams into scratch memory (package: the channels count). */
+    long datagramBatchReads;
     private final LongAdder wakeupsWritten = new LongAdder();
 
     protected PollenIoHandler(PollerBackend backend, ThreadAwareExecutor executor, SelectStrategy selectStrategy) {
@@ -918,6 +920,15 @@ public abstract class PollenIoHandler implements IoHandler {
         return batchedCtls;
     }
 
+    /**
+     * Receive calls of datagram channels that asked for several datagrams at once without
+     * MAX_DATAGRAM_PAYLOAD_SIZE set (recvmmsg into the loop's scratch memory): made after a read
+     * event that took more than one datagram.
+     */
+    public final long datagramBatchReadCount() {
+        return datagramBatchReads;
+    }
+
     /** Whether reads and held writes go to the kernel in batches: the backend can, and none has failed. */
     public final boolean isIoBatching() {
         return ioBatching;
@@ -958,6 +969,7 @@ public abstract class PollenIoHandler implements IoHandler {
                 + (ioBatching || sendBatches != 0 || readBatches != 0 ? ", sendBatches=" + sendBatches + ", batchedSends="
                         + batchedSends + ", readBatches=" + readBatches + ", batchedReads=" + batchedReads
                         + ", batchWaits=" + batchWaits + ", batchedCtls=" + batchedCtls : "")
+                + (datagramBatchReads != 0 ? ", datagramBatchReads=" + datagramBatchReads : "")
                 + ", wakeups=" + wakeupsWritten.sum() + ", eventCapacity=" + capacity + '}';
     }
 
