@@ -352,8 +352,8 @@ class IoBatchTest {
      * message and the next only when its echo is back, read by the server 64 bytes at a time: every
      * byte comes back in order and, where batching, some read events carry just one full read (a
      * read loop of up to 16 reads, as set, reads in one event all 300 bytes, which the loopback
-     * delivers at once), and peers
-     * that send and close at once still have every byte read before the end.
+     * delivers at once), and peers that send and close at once still have every byte read before
+     * the end.
      */
     @Test
     void aBatchedReadThatFillsItsBufferLeavesTheRestToTheNextWait() throws Exception {
