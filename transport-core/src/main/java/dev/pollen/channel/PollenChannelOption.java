@@ -33,7 +33,8 @@ public class PollenChannelOption<T> extends ChannelOption<T> {
      * batch has been handled. A close or output shutdown writes what was flushed before it first;
      * other flushes (from tasks or other threads, in channelActive after a connect, when the
      * socket drains, or with 16 KiB or more pending, where copying outweighs the wake-up) are
-     * written at once.
+     * written at once. A batch is one wait's ready events, or a slice of 32 of them where the wait
+     * returned more ({@code PollenIoHandler.EVENTS_PER_SLICE}).
      */
     public static final ChannelOption<Boolean> WRITE_BATCHING = valueOf(PollenChannelOption.class, "WRITE_BATCHING");
     /** Whether a domain stream channel reads bytes or passed file descriptors. */

@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whole and in order, a write the socket cannot take waits for writability, peers closing or
  * resetting together end their channels with nothing lost or leaked, a channel that stops reading
  * gets no batched read, nor does one expecting a large read, a batched read that fills its buffer
- * leaves the rest to the next wait, interest changes join the batch of
+ * leaves the rest to the next wait, a wait of more events than a slice makes its held writes
+ * slice by slice, interest changes join the batch of
  * writes, or make a batch of their own with the next wait (and one the poller refuses fails its
  * registration only), and a loop batches exactly when its backend can. On backends without the
  * capability the same traffic goes one call at a time.
@@ -413,6 +415,79 @@ class IoBatchTest {
         }
     }
 
+    /**
+     * A wait that finds more channels readable than a slice ({@link PollenIoHandler#EVENTS_PER_SLICE})
+     * makes each slice's held writes before it handles the next slice: when a channel is read, every
+     * channel echoed at least a slice's events earlier in the same wait has its write made. (Two
+     * events a slice or more apart are never in the same slice, whatever else the wait returned.)
+     * The server loop is held by a task while every client writes, so that its next wait finds them
+     * all readable; a busy machine may spread them over several waits, so rounds repeat until a wait
+     * delivered more than a slice's reads, within the deadline. Every byte comes back in order.
+     */
+    @Test
+    void theHeldWritesOfALargeWaitAreMadeSliceBySlice() throws Exception {
+        int clients = 3 * PollenIoHandler.EVENTS_PER_SLICE;
+        SliceWatch watch = new SliceWatch();
+        Channel server = new ServerBootstrap().group(serverGroup).channelFactory(T.serverSocketChannelFactory())
+                .childOption(PollenChannelOption.WRITE_BATCHING, true).childHandler(watch)
+                .bind(ANY_LOOPBACK_PORT).sync().channel();
+        int size = 100;
+        int maxRounds = 50;
+        List<Channel> peers = new ArrayList<>();
+        List<Collector> collectors = new ArrayList<>();
+        List<byte[]> sent = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Collector c = new Collector(maxRounds * size);
+                collectors.add(c);
+                peers.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                        .handler(c).connect(server.localAddress()).sync().channel());
+                byte[] data = new byte[maxRounds * size];
+                ThreadLocalRandom.current().nextBytes(data);
+                sent.add(data);
+            }
+            assertEquals(clients + 1, TransportTestSupport.awaitRegistrations(serverGroup.next(), clients + 1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TransportTestSupport.DEADLINE_SECONDS);
+            int rounds = 0;
+            while (rounds < maxRounds && System.nanoTime() < deadline
+                    && serverGroup.next().submit(() -> watch.checkedReads).get() == 0) {
+                int off = rounds * size;
+                CountDownLatch release = new CountDownLatch(1);
+                serverGroup.next().execute(() -> {
+                    try {
+                        release.await(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                clientGroup.next().submit(() -> {
+                    for (int i = 0; i < clients; i++) {
+                        peers.get(i).writeAndFlush(Unpooled.wrappedBuffer(sent.get(i), off, size));
+                    }
+                }).sync();
+                release.countDown();
+                rounds++;
+                for (int i = 0; i < clients; i++) {
+                    collectors.get(i).awaitBytes(rounds * size);
+                }
+            }
+            for (int i = 0; i < clients; i++) {
+                int n = rounds * size;
+                assertArrayEquals(Arrays.copyOf(sent.get(i), n), collectors.get(i).bytesSoFar(n), "client " + i);
+            }
+            PollenIoHandler handler = handlerOf(serverGroup);
+            int[] seen = serverGroup.next().submit(() -> new int[] {watch.checkedReads, watch.unmadeWrites, watch.largestWait}).get();
+            assertTrue(seen[0] > 0, "no wait delivered more than a slice's reads in " + rounds + " rounds (largest: "
+                    + seen[2] + "): " + handler);
+            assertEquals(0, seen[1], "writes of earlier slices still held when a later slice was read: " + handler);
+        } finally {
+            for (Channel p : peers) {
+                p.close().sync();
+            }
+            server.close().sync();
+        }
+    }
+
     @Test
     void aBatchedWriteTheSocketCannotTakeWaitsForWritability() throws Exception {
         int replies = 64;
@@ -700,6 +775,49 @@ class IoBatchTest {
         }
     }
 
+    /**
+     * Echoes each read, flushing in read-complete (the flush is held where batching), and checks, as
+     * each channel is read, that every channel echoed at least a slice's events earlier in the same
+     * wait has nothing left to write. Runs on the server loop only.
+     */
+    @ChannelHandler.Sharable
+    private static final class SliceWatch extends ChannelInboundHandlerAdapter {
+        private long wait = -1;
+        private final List<Channel> echoed = new ArrayList<>();
+        int largestWait;
+        int checkedReads;
+        int unmadeWrites;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            long w = PollenIoHandler.current().waitCount();
+            if (w != wait) {
+                wait = w;
+                echoed.clear();
+            }
+            int at = echoed.indexOf(ctx.channel()); // its event's place among this wait's reads, at least
+            if (at < 0) {
+                at = echoed.size();
+                echoed.add(ctx.channel());
+            }
+            if (at >= PollenIoHandler.EVENTS_PER_SLICE) {
+                checkedReads++;
+                for (int i = 0; i <= at - PollenIoHandler.EVENTS_PER_SLICE; i++) {
+                    if (echoed.get(i).unsafe().outboundBuffer().totalPendingWriteBytes() != 0) {
+                        unmadeWrites++;
+                    }
+                }
+            }
+            largestWait = Math.max(largestWait, echoed.size());
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
     /** Collects {@code expected} bytes. */
     private static final class Collector extends ChannelInboundHandlerAdapter {
         final CompletableFuture<byte[]> done = new CompletableFuture<>();
@@ -713,13 +831,32 @@ class IoBatchTest {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
-            int n = Math.min(buf.readableBytes(), bytes.length - received);
-            buf.readBytes(bytes, received, n);
-            received += n;
+            synchronized (this) {
+                int n = Math.min(buf.readableBytes(), bytes.length - received);
+                buf.readBytes(bytes, received, n);
+                received += n;
+                notifyAll();
+            }
             buf.release();
             if (received == bytes.length) {
                 done.complete(bytes);
             }
+        }
+
+        /** Waits until {@code n} bytes have come, within the deadline. */
+        synchronized void awaitBytes(int n) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TransportTestSupport.DEADLINE_SECONDS);
+            for (long left = end - System.nanoTime(); received < n; left = end - System.nanoTime()) {
+                if (left <= 0) {
+                    throw new AssertionError("received " + received + " of " + n + " bytes");
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        /** The first {@code n} bytes received. */
+        synchronized byte[] bytesSoFar(int n) {
+            return Arrays.copyOf(bytes, n);
         }
 
         @Override
