@@ -302,15 +302,7 @@ class IoBatchTest {
         List<Collector> collectors = new ArrayList<>();
         List<byte[]> sent = new ArrayList<>();
         try {
-            for (int i = 0; i < CLIENTS; i++) {
-                Collector c = new Collector(rounds * size);
-                collectors.add(c);
-                clients.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
-                        .handler(c).connect(server.localAddress()).sync().channel());
-                byte[] data = new byte[rounds * size];
-                ThreadLocalRandom.current().nextBytes(data);
-                sent.add(data);
-            }
+            connectCollectors(server, CLIENTS, rounds * size, clients, collectors, sent);
             for (int r = 0; r < rounds; r++) {
                 int off = r * size;
                 clientGroup.next().submit(() -> {
@@ -328,6 +320,23 @@ class IoBatchTest {
                 c.close().sync();
             }
             server.close().sync();
+        }
+    }
+
+    /**
+     * Connects {@code count} clients to {@code server}, each collecting up to {@code bytes} bytes,
+     * and draws each one's {@code bytes} random bytes to send; adds them to the lists given.
+     */
+    private static void connectCollectors(Channel server, int count, int bytes, List<Channel> clients,
+            List<Collector> collectors, List<byte[]> sent) throws InterruptedException {
+        for (int i = 0; i < count; i++) {
+            Collector c = new Collector(bytes);
+            collectors.add(c);
+            clients.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
+                    .handler(c).connect(server.localAddress()).sync().channel());
+            byte[] data = new byte[bytes];
+            ThreadLocalRandom.current().nextBytes(data);
+            sent.add(data);
         }
     }
 
@@ -437,15 +446,7 @@ class IoBatchTest {
         List<Collector> collectors = new ArrayList<>();
         List<byte[]> sent = new ArrayList<>();
         try {
-            for (int i = 0; i < clients; i++) {
-                Collector c = new Collector(maxRounds * size);
-                collectors.add(c);
-                peers.add(new Bootstrap().group(clientGroup).channelFactory(T.socketChannelFactory())
-                        .handler(c).connect(server.localAddress()).sync().channel());
-                byte[] data = new byte[maxRounds * size];
-                ThreadLocalRandom.current().nextBytes(data);
-                sent.add(data);
-            }
+            connectCollectors(server, clients, maxRounds * size, peers, collectors, sent);
             assertEquals(clients + 1, TransportTestSupport.awaitRegistrations(serverGroup.next(), clients + 1));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TransportTestSupport.DEADLINE_SECONDS);
             int rounds = 0;
