@@ -337,8 +337,8 @@ public abstract class PollenIoHandler implements IoHandler {
      * pipelined HTTP connections per loop a wait returns about 90 events, and handling them as one
      * cost about 7% more CPU per request than slices of 32 (benchmarks/OPTIMISATIONS.md, change 13):
      * most likely because by the end of so large a batch the first channels' buffers have left the
-     * cache, as the kernel's slower copies of them suggest. A slice adds one kernel entry per 32
-     * events.
+     * cache, as the kernel's slower copies of them suggest. Each slice after the first adds up to
+     * two kernel entries, one for its reads and one for the writes of the slice before it.
      */
     public static final int EVENTS_PER_SLICE = 32;
 
