@@ -451,7 +451,7 @@ class IoBatchTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TransportTestSupport.DEADLINE_SECONDS);
             int rounds = 0;
             while (rounds < maxRounds && System.nanoTime() < deadline
-                    && serverGroup.next().submit(() -> watch.checkedReads).get() == 0) {
+                    && TransportTestSupport.onLoop(serverGroup.next(), () -> watch.checkedReads) == 0) {
                 int off = rounds * size;
                 CountDownLatch release = new CountDownLatch(1);
                 serverGroup.next().execute(() -> {
@@ -461,12 +461,15 @@ class IoBatchTest {
                         Thread.currentThread().interrupt();
                     }
                 });
-                clientGroup.next().submit(() -> {
-                    for (int i = 0; i < clients; i++) {
-                        peers.get(i).writeAndFlush(Unpooled.wrappedBuffer(sent.get(i), off, size));
-                    }
-                }).sync();
-                release.countDown();
+                try {
+                    clientGroup.next().submit(() -> {
+                        for (int i = 0; i < clients; i++) {
+                            peers.get(i).writeAndFlush(Unpooled.wrappedBuffer(sent.get(i), off, size));
+                        }
+                    }).sync();
+                } finally {
+                    release.countDown();
+                }
                 rounds++;
                 for (int i = 0; i < clients; i++) {
                     collectors.get(i).awaitBytes(rounds * size);
@@ -477,7 +480,8 @@ class IoBatchTest {
                 assertArrayEquals(Arrays.copyOf(sent.get(i), n), collectors.get(i).bytesSoFar(n), "client " + i);
             }
             PollenIoHandler handler = handlerOf(serverGroup);
-            int[] seen = serverGroup.next().submit(() -> new int[] {watch.checkedReads, watch.unmadeWrites, watch.largestWait}).get();
+            int[] seen = TransportTestSupport.onLoop(serverGroup.next(),
+                    () -> new int[] {watch.checkedReads, watch.unmadeWrites, watch.largestWait});
             assertTrue(seen[0] > 0, "no wait delivered more than a slice's reads in " + rounds + " rounds (largest: "
                     + seen[2] + "): " + handler);
             assertEquals(0, seen[1], "writes of earlier slices still held when a later slice was read: " + handler);
