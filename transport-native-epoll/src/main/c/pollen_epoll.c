@@ -257,8 +257,12 @@ int pollen_poller_io_batch(pollen_poller *p, pollen_io *ops, int count) {
         }
     }
     if (p->uring == NULL) {
-        int rc = pollen_uring_probe();
-        if (rc < 0 || (rc = pollen_uring_create(&p->uring, URING_ENTRIES)) < 0) {
+        if (pollen_uring_probe() < 0) {
+            /* No POLLEN_CAP_IO_BATCH here: the probe's errno is Epoll.ioUringUnavailabilityCause()'s. */
+            return -ENOSYS;
+        }
+        int rc = pollen_uring_create(&p->uring, URING_ENTRIES);
+        if (rc < 0) {
             return rc;
         }
     }
