@@ -10,11 +10,6 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -24,32 +19,7 @@
 #include "pollen_poller.h"
 #include "pollen_test.h"
 #include "pollen_uring.h"
-
-#if defined(__x86_64__)
-#define THIS_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define THIS_ARCH AUDIT_ARCH_AARCH64
-#else
-#error "test_uring_refused: no seccomp audit arch for this CPU"
-#endif
-
-/* Fails system call nr with err for the rest of this process; -errno if the filter was refused. */
-static int refuse(long nr, int err) {
-    struct sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, THIS_ARCH, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) nr, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((unsigned) err & SECCOMP_RET_DATA)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = { .len = sizeof(filter) / sizeof(filter[0]), .filter = filter };
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
-        return -errno;
-    }
-    return 0;
-}
+#include "refuse_syscall.h"
 
 static void stream_pair(int *a, int *b) {
     int sv[2];
@@ -144,7 +114,7 @@ static void run_refused(const char *name, long nr, int err, void (*test)(void)) 
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
-        int rc = refuse(nr, err);
+        int rc = refuse_syscall(nr, err);
         if (rc == -EINVAL && getenv("POLLEN_TEST_QEMU") != NULL) {
             /* qemu-user refuses seccomp filters, but has no io_uring: setup fails with ENOSYS anyway. */
             if (nr != __NR_io_uring_setup || err != ENOSYS || pollen_uring_probe() != -ENOSYS) {

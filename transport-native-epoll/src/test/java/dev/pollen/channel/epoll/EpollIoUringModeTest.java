@@ -1,0 +1,156 @@
+package dev.pollen.channel.epoll;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Epoll#IO_URING_PROPERTY} and where io_uring is refused, each case in a fresh JVM
+ * ({@link EpollIoUringMain}), some under a seccomp filter (src/test/seccomp/seccomp_exec.c, built
+ * here with the C compiler the module's build uses) that fails one io_uring system call as a
+ * container's profile or kernel.io_uring_disabled does. Wherever the ring cannot be made, loops make
+ * plain system calls and say why; where it is made but cannot be entered, the first batch fails,
+ * the loop warns and goes on with plain calls, and no byte is lost or sent twice.
+ */
+class EpollIoUringModeTest {
+    private static final String BATCH_FAILED = "Batched reads and writes failed; this loop makes them one by one from now on";
+    private static Path launcher;
+
+    @BeforeAll
+    static void buildLauncher(@TempDir Path dir) throws Exception {
+        launcher = dir.resolve("seccomp-exec");
+        Map<String, String> r = run(List.of("cc", "-O2", "-Wall", "-Werror", "-I", "src/test/c", "-o",
+                launcher.toString(), "src/test/seccomp/seccomp_exec.c"));
+        assertTrue(r.get("_output").isEmpty(), r.get("_output"));
+    }
+
+    @Test
+    void autoUsesIoUringExactlyWhereTheKernelAllowsIt() throws Exception {
+        Map<String, String> r = child(null, null);
+        assertEquals(String.valueOf(r.get("cause").isEmpty()), r.get("used"), r.get("_output"));
+        assertEchoWhole(r);
+        assertEquals(r.get("used").equals("true"), r.get("handler").contains("sendBatches="), r.get("_output"));
+    }
+
+    @Test
+    void falseMakesPlainCallsWhereIoUringCouldBeUsed() throws Exception {
+        Map<String, String> r = child(null, "false");
+        assertEquals("false", r.get("used"), r.get("_output"));
+        assertEchoWhole(r);
+        assertFalse(r.get("handler").contains("sendBatches="), r.get("_output"));
+    }
+
+    @Test
+    void anUnknownModeIsRefusedByName() throws Exception {
+        Map<String, String> r = child(null, "maybe");
+        String refusal = "java.lang.IllegalArgumentException: -Dpollen.epoll.ioUring=maybe (expected: auto, true or false)";
+        assertEquals(refusal, r.get("used"), r.get("_output"));
+        assertEquals(refusal, r.get("loop"), r.get("_output"));
+    }
+
+    @Test
+    void whereIoUringSetupIsRefusedLoopsMakePlainCallsAndSayWhy() throws Exception {
+        for (String[] refusal : new String[][] {{"EPERM", "Operation not permitted"}, {"ENOSYS", "Function not implemented"}}) {
+            Map<String, String> r = child(new String[] {"io_uring_setup", refusal[0]}, null);
+            assertEquals("false", r.get("used"), r.get("_output"));
+            assertEquals("io_uring_setup(..) failed: " + refusal[1], r.get("cause"), r.get("_output"));
+            assertEchoWhole(r);
+            assertFalse(r.get("handler").contains("sendBatches="), r.get("_output"));
+            assertFalse(r.get("_output").contains(BATCH_FAILED), r.get("_output"));
+        }
+    }
+
+    @Test
+    void whereTheProbeIsRefusedLoopsMakePlainCalls() throws Exception {
+        Map<String, String> r = child(new String[] {"io_uring_register", "EPERM"}, null);
+        assertEquals("false", r.get("used"), r.get("_output"));
+        assertTrue(r.get("cause").endsWith("failed: Operation not permitted"), r.get("_output"));
+        assertEchoWhole(r);
+        assertFalse(r.get("handler").contains("sendBatches="), r.get("_output"));
+    }
+
+    @Test
+    void trueRefusesToMakeALoopWhereIoUringIsRefused() throws Exception {
+        Map<String, String> r = child(new String[] {"io_uring_setup", "EPERM"}, "true");
+        assertEquals("java.lang.IllegalStateException: -Dpollen.epoll.ioUring=true, but io_uring cannot be used here: "
+                + "io_uring_setup(..) failed: Operation not permitted", r.get("loop"), r.get("_output"));
+        assertFalse(r.containsKey("echo"), r.get("_output"));
+    }
+
+    @Test
+    void whereEnteringTheRingIsRefusedTheLoopWarnsAndGoesOnWithPlainCalls() throws Exception {
+        Map<String, String> r = child(new String[] {"io_uring_enter", "EPERM"}, null);
+        // The ring is made and the probe passes: the refusal shows only when a batch enters it.
+        assertEquals("true", r.get("used"), r.get("_output"));
+        assertEquals("", r.get("cause"), r.get("_output"));
+        assertEchoWhole(r);
+        String out = r.get("_output");
+        assertTrue(out.contains(BATCH_FAILED), out);
+        assertTrue(out.contains("epoll_io_batch(..) failed: Operation not permitted"), out);
+        assertEquals(out.indexOf(BATCH_FAILED), out.lastIndexOf(BATCH_FAILED), "warned more than once:\n" + out);
+    }
+
+    private static void assertEchoWhole(Map<String, String> r) {
+        assertEquals("ok", r.get("loop"), r.get("_output"));
+        assertEquals("whole", r.get("echo"), r.get("_output"));
+        assertEquals("0", r.get("left"), r.get("_output"));
+    }
+
+    /** EpollIoUringMain in a new JVM, under the launcher if refused names {system call, errno}, with the mode if not null. */
+    private static Map<String, String> child(String[] refused, String mode) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (refused != null) {
+            cmd.add(launcher.toString());
+            cmd.addAll(Arrays.asList(refused));
+        }
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Dio.netty.leakDetection.level=paranoid");
+        if (mode != null) {
+            cmd.add("-D" + Epoll.IO_URING_PROPERTY + "=" + mode);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(EpollIoUringMain.class.getName());
+        Map<String, String> r = run(cmd);
+        assertEquals("0", r.get("_exit"), "child JVM failed:\n" + r.get("_output"));
+        assertFalse(r.get("_output").contains("LEAK:"), r.get("_output"));
+        return r;
+    }
+
+    /** Runs cmd to its end; its key=value lines, its whole output (_output) and exit value (_exit). */
+    private static Map<String, String> run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out;
+        try (InputStream in = p.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), cmd + " hung");
+        String text = new String(out, StandardCharsets.UTF_8);
+        Map<String, String> result = new HashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).matches("[a-z]+")) {
+                result.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        result.put("_output", text);
+        result.put("_exit", String.valueOf(p.exitValue()));
+        return result;
+    }
+}
