@@ -124,8 +124,13 @@ static jint l_ioUringProbe(JNIEnv *env, jclass clazz) {
     return pollen_uring_probe();
 }
 
+static jint l_ioUringProbeStep(JNIEnv *env, jclass clazz) {
+    return pollen_uring_probe_step();
+}
+
 static const JNINativeMethod linux_methods[] = {
     { "ioUringProbe", "()I", (void *) l_ioUringProbe },
+    { "ioUringProbeStep", "()I", (void *) l_ioUringProbeStep },
     { "epollCreate", "()I", (void *) l_epollCreate },
     { "epollCtl", "(IIIIJ)I", (void *) l_epollCtl },
     { "epollWait", "(IJIJ)I", (void *) l_epollWait },

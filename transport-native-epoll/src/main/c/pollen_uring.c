@@ -90,6 +90,8 @@ static int supports(const struct io_uring_probe *probe, int op) {
 static volatile int probe_result = 1;
 /* Whether IORING_OP_EPOLL_WAIT is supported; set by the probe. */
 static volatile int poll_supported;
+/* POLLEN_URING_STEP_* of a failed probe; set with probe_result. */
+static volatile int probe_step;
 
 int pollen_uring_probe(void) {
     int rc = probe_result;
@@ -99,9 +101,11 @@ int pollen_uring_probe(void) {
     struct io_uring_params params;
     memset(&params, 0, sizeof(params));
     int fd = sys_setup(2, &params);
+    int step = POLLEN_URING_STEP_SETUP;
     if (fd < 0) {
         rc = neg_errno();
     } else {
+        step = POLLEN_URING_STEP_REGISTER;
         size_t size = sizeof(struct io_uring_probe) + 256 * sizeof(struct io_uring_probe_op);
         struct io_uring_probe *probe = calloc(1, size);
         if (probe == NULL) {
@@ -110,6 +114,7 @@ int pollen_uring_probe(void) {
             /* Before Linux 5.6 there is no probe: too old for what this backend asks. */
             rc = errno == EINVAL ? -EOPNOTSUPP : neg_errno();
         } else {
+            step = POLLEN_URING_STEP_OPS;
             rc = supports(probe, IORING_OP_SENDMSG) && supports(probe, IORING_OP_SEND)
                     && supports(probe, IORING_OP_RECV) && supports(probe, IORING_OP_EPOLL_CTL)
                     ? 0 : -EOPNOTSUPP;
@@ -119,9 +124,14 @@ int pollen_uring_probe(void) {
         close(fd);
     }
     if (rc != -ENOMEM) {
+        probe_step = rc == 0 ? 0 : step;
         probe_result = rc;
     }
     return rc;
+}
+
+int pollen_uring_probe_step(void) {
+    return probe_result == 1 ? 0 : probe_step;
 }
 
 int pollen_uring_can_poll(void) {

@@ -21,6 +21,12 @@ typedef struct pollen_uring pollen_uring;
  */
 int pollen_uring_probe(void);
 
+/* The step of the probe that failed, once pollen_uring_probe has: 0 if none did. */
+#define POLLEN_URING_STEP_SETUP 1    /* io_uring_setup refused */
+#define POLLEN_URING_STEP_REGISTER 2 /* IORING_REGISTER_PROBE refused (before Linux 5.6: unknown) */
+#define POLLEN_URING_STEP_OPS 3      /* the probe answered, without an operation the backend needs */
+int pollen_uring_probe_step(void);
+
 /* 1 if a batch may also start the next wait (IORING_OP_EPOLL_WAIT, Linux 6.15+), else 0. */
 int pollen_uring_can_poll(void);
 

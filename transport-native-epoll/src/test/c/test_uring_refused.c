@@ -44,8 +44,9 @@ static void check_plain_calls(pollen_poller *p) {
 }
 
 /* io_uring_setup or io_uring_register refused with err: no batches, and everything else works. */
-static void ring_not_made(int err) {
+static void ring_not_made(int err, int step) {
     CHECK(pollen_uring_probe() == -err);
+    CHECK(pollen_uring_probe_step() == step);
     CHECK((pollen_poller_capabilities() & (POLLEN_CAP_IO_BATCH | POLLEN_CAP_IO_BATCH_POLL)) == 0);
     CHECK((pollen_poller_capabilities() & POLLEN_CAP_LEVEL) != 0);
     pollen_poller *p;
@@ -63,11 +64,11 @@ static void ring_not_made(int err) {
 static int refused_err;
 
 static void setup_refused(void) {
-    ring_not_made(refused_err);
+    ring_not_made(refused_err, POLLEN_URING_STEP_SETUP);
 }
 
 static void register_refused(void) {
-    ring_not_made(refused_err);
+    ring_not_made(refused_err, POLLEN_URING_STEP_REGISTER);
 }
 
 /*
@@ -76,7 +77,7 @@ static void register_refused(void) {
  * calls then make what it did not.
  */
 static void enter_refused(void) {
-    CHECK(pollen_uring_probe() == 0);
+    CHECK(pollen_uring_probe() == 0 && pollen_uring_probe_step() == 0);
     CHECK((pollen_poller_capabilities() & POLLEN_CAP_IO_BATCH) != 0);
     pollen_poller *p;
     CHECK_RC(pollen_poller_create(&p, 4));

@@ -85,14 +85,26 @@ public final class Epoll {
     }
 
     /**
-     * Why io_uring cannot be used here (for example {@code io_uring_setup(..) failed: Operation not
-     * permitted} where {@code kernel.io_uring_disabled} forbids it, or a seccomp filter answers ENOSYS),
-     * or null if it can.
+     * Why io_uring cannot be used here, naming the call refused and the error (for example
+     * {@code io_uring_setup(..) failed: Operation not permitted} where {@code kernel.io_uring_disabled}
+     * or a container's seccomp profile forbids it; {@code io_uring_register(..) failed: ..} where the
+     * probe of its operations is refused, or is missing before Linux 5.6), or null if it can.
      */
     public static Throwable ioUringUnavailabilityCause() {
         ensureAvailability();
         int rc = LinuxNative.ioUringProbe();
-        return rc == 0 ? null : Errors.newIOException("io_uring_setup", rc);
+        if (rc == 0) {
+            return null;
+        }
+        switch (LinuxNative.ioUringProbeStep()) {
+            case 2: // the probe refused; EOPNOTSUPP: a kernel before 5.6, which has none
+                return Errors.newIOException("io_uring_register", rc);
+            case 3:
+                return new java.io.IOException("io_uring here lacks an operation Pollen needs"
+                        + " (IORING_OP_SEND, SENDMSG, RECV and EPOLL_CTL: Linux 5.6+)");
+            default:
+                return Errors.newIOException("io_uring_setup", rc);
+        }
     }
 
     /** {@link #IO_URING_PROPERTY}'s value: "auto", "true" or "false". */

@@ -17,6 +17,9 @@ final class LinuxNative {
     /** 0 if this process may make an io_uring that sends, else the negative errno that stops it. */
     static native int ioUringProbe();
 
+    /** After a failed {@link #ioUringProbe()}: 1 io_uring_setup refused, 2 the probe's io_uring_register, 3 an operation missing. */
+    static native int ioUringProbeStep();
+
     // dev.pollen.poller.linux: raw epoll (16-byte records, data at 0, events at 8) and Linux descriptors.
 
     static native int epollCreate();
