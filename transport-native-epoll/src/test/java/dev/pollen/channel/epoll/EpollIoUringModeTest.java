@@ -4,16 +4,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,8 +30,9 @@ class EpollIoUringModeTest {
     @BeforeAll
     static void buildLauncher(@TempDir Path dir) throws Exception {
         launcher = dir.resolve("seccomp-exec");
-        Map<String, String> r = run(List.of("cc", "-O2", "-Wall", "-Werror", "-I", "src/test/c", "-o",
+        Map<String, String> r = ChildProcess.run(List.of("cc", "-O2", "-Wall", "-Werror", "-I", "src/test/c", "-o",
                 launcher.toString(), "src/test/seccomp/seccomp_exec.c"));
+        assertEquals("0", r.get("_exit"), r.get("_output"));
         assertTrue(r.get("_output").isEmpty(), r.get("_output"));
     }
 
@@ -65,23 +62,23 @@ class EpollIoUringModeTest {
 
     @Test
     void whereIoUringSetupIsRefusedLoopsMakePlainCallsAndSayWhy() throws Exception {
-        for (String[] refusal : new String[][] {{"EPERM", "Operation not permitted"}, {"ENOSYS", "Function not implemented"}}) {
-            Map<String, String> r = child(new String[] {"io_uring_setup", refusal[0]}, null);
-            assertEquals("false", r.get("used"), r.get("_output"));
-            assertEquals("io_uring_setup(..) failed: " + refusal[1], r.get("cause"), r.get("_output"));
-            assertEchoWhole(r);
-            assertFalse(r.get("handler").contains("sendBatches="), r.get("_output"));
-            assertFalse(r.get("_output").contains(BATCH_FAILED), r.get("_output"));
-        }
+        assertPlainCalls("io_uring_setup", "EPERM", "io_uring_setup(..) failed: Operation not permitted");
+        assertPlainCalls("io_uring_setup", "ENOSYS", "io_uring_setup(..) failed: Function not implemented");
     }
 
     @Test
-    void whereTheProbeIsRefusedLoopsMakePlainCalls() throws Exception {
-        Map<String, String> r = child(new String[] {"io_uring_register", "EPERM"}, null);
+    void whereTheProbeIsRefusedLoopsMakePlainCallsAndSayWhy() throws Exception {
+        assertPlainCalls("io_uring_register", "EPERM", "io_uring_register(..) failed: Operation not permitted");
+    }
+
+    /** Under a filter refusing call with errno, before a ring is made: the cause named, no batch tried, echoes whole. */
+    private static void assertPlainCalls(String call, String errno, String cause) throws Exception {
+        Map<String, String> r = child(new String[] {call, errno}, null);
         assertEquals("false", r.get("used"), r.get("_output"));
-        assertEquals("io_uring_register(..) failed: Operation not permitted", r.get("cause"), r.get("_output"));
+        assertEquals(cause, r.get("cause"), r.get("_output"));
         assertEchoWhole(r);
         assertFalse(r.get("handler").contains("sendBatches="), r.get("_output"));
+        assertFalse(r.get("_output").contains(BATCH_FAILED), r.get("_output"));
     }
 
     @Test
@@ -127,30 +124,9 @@ class EpollIoUringModeTest {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(EpollIoUringMain.class.getName());
-        Map<String, String> r = run(cmd);
+        Map<String, String> r = ChildProcess.run(cmd);
         assertEquals("0", r.get("_exit"), "child JVM failed:\n" + r.get("_output"));
         assertFalse(r.get("_output").contains("LEAK:"), r.get("_output"));
         return r;
-    }
-
-    /** Runs cmd to its end; its key=value lines, its whole output (_output) and exit value (_exit). */
-    private static Map<String, String> run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), cmd + " hung");
-        String text = new String(out, StandardCharsets.UTF_8);
-        Map<String, String> result = new HashMap<>();
-        for (String line : text.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && line.substring(0, eq).matches("[a-z]+")) {
-                result.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        result.put("_output", text);
-        result.put("_exit", String.valueOf(p.exitValue()));
-        return result;
     }
 }

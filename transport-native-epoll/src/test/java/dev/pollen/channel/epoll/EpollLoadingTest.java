@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -121,22 +120,8 @@ class EpollLoadingTest {
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(EpollLoadingMain.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM hung");
-        String text = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "child JVM failed:\n" + text);
-        Map<String, String> result = new HashMap<>();
-        for (String line : text.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && line.substring(0, eq).matches("[a-z]+")) {
-                result.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        result.put("_output", text);
+        Map<String, String> result = ChildProcess.run(cmd);
+        assertEquals("0", result.get("_exit"), "child JVM failed:\n" + result.get("_output"));
         return result;
     }
 
