@@ -35,6 +35,15 @@ public final class Epoll {
      */
     public static final String IO_URING_PROPERTY = "pollen.epoll.ioUring";
 
+    /**
+     * {@code false} keeps the next wait out of the batches' io_uring submissions on Linux 6.15+
+     * ({@code IORING_OP_EPOLL_WAIT}): loops then wait with a plain {@code epoll_pwait} after each
+     * batch, as on Linux 5.6-6.14, their reads, writes and interest changes still batched. For a
+     * kernel whose ring-based wait misbehaves, and to run the older kernels' path. Default
+     * {@code true}; read when a loop is made.
+     */
+    public static final String IO_URING_WAIT_PROPERTY = "pollen.epoll.ioUringWait";
+
     private Epoll() {
     }
 
@@ -116,8 +125,21 @@ public final class Epoll {
         return mode;
     }
 
-    /** Checks {@link #IO_URING_PROPERTY} before loops are made: {@code true} where io_uring cannot be used throws. */
+    /** {@link #IO_URING_WAIT_PROPERTY}'s value. */
+    static boolean ioUringWait() {
+        String value = System.getProperty(IO_URING_WAIT_PROPERTY, "true").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("-D" + IO_URING_WAIT_PROPERTY + "=" + value + " (expected: true or false)");
+        }
+        return value.equals("true");
+    }
+
+    /**
+     * Checks {@link #IO_URING_PROPERTY} and {@link #IO_URING_WAIT_PROPERTY} before loops are made:
+     * an unknown value, or {@code true} where io_uring cannot be used, throws.
+     */
     static void checkIoUringMode() {
+        ioUringWait(); // an unknown value is refused here, before a loop is made
         if (ioUringMode().equals("true")) {
             Throwable cause = ioUringUnavailabilityCause();
             if (cause != null) {

@@ -34,7 +34,10 @@ final class EpollNative implements PollerBackend {
     @Override
     public int capabilities() {
         int caps = pollerCapabilities();
-        return Epoll.ioUringMode().equals("false") ? caps & ~(CAP_IO_BATCH | CAP_IO_BATCH_POLL) : caps;
+        if (Epoll.ioUringMode().equals("false")) {
+            caps &= ~(CAP_IO_BATCH | CAP_IO_BATCH_POLL);
+        }
+        return Epoll.ioUringWait() ? caps : caps & ~CAP_IO_BATCH_POLL;
     }
 
     @Override

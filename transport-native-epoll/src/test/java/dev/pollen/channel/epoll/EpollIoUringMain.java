@@ -1,6 +1,7 @@
 package dev.pollen.channel.epoll;
 
 import dev.pollen.channel.core.PollenIoHandler;
+import dev.pollen.channel.core.PollerBackend;
 import dev.pollen.testsupport.TransportTestSupport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Run in a fresh JVM by {@link EpollIoUringModeTest}, under a seccomp filter or none: reports, one
- * {@code key=value} a line, whether loops use io_uring and why not, whether a loop could be made,
+ * {@code key=value} a line, whether loops use io_uring (and start their waits in it) and why not, whether a loop could be made,
  * whether many clients' echoes through one loop came back whole (and the loop's counters), and how
  * many registrations the loop still had once every channel had closed.
  */
@@ -30,6 +31,7 @@ public final class EpollIoUringMain {
 
     public static void main(String[] args) throws Exception {
         report("used", () -> String.valueOf(Epoll.isIoUringUsed()));
+        report("ringwait", () -> String.valueOf((Epoll.capabilities() & PollerBackend.CAP_IO_BATCH_POLL) != 0));
         report("cause", () -> {
             Throwable cause = Epoll.ioUringUnavailabilityCause();
             return cause == null ? "" : cause.getMessage();

@@ -42,6 +42,27 @@ class EpollIoUringModeTest {
         assertEquals(String.valueOf(r.get("cause").isEmpty()), r.get("used"), r.get("_output"));
         assertEchoWhole(r);
         assertEquals(r.get("used").equals("true"), r.get("handler").contains("sendBatches="), r.get("_output"));
+        // Where the kernel has IORING_OP_EPOLL_WAIT (6.15+), batches start the next wait.
+        assertEquals(r.get("ringwait").equals("true"), r.get("handler").matches(".*batchWaits=[1-9].*"), r.get("_output"));
+    }
+
+    @Test
+    void ioUringWaitFalseBatchesButWaitsThePlainWay() throws Exception {
+        Map<String, String> r = child(null, null, "-D" + Epoll.IO_URING_WAIT_PROPERTY + "=false");
+        assertEquals("false", r.get("ringwait"), r.get("_output"));
+        assertEchoWhole(r);
+        String handler = r.get("handler");
+        if (r.get("used").equals("true")) {
+            // The path of Linux 5.6-6.14: reads and writes batched, waits made with epoll_pwait.
+            assertTrue(handler.matches(".*sendBatches=[1-9].*"), r.get("_output"));
+            assertTrue(handler.contains("batchWaits=0,"), r.get("_output"));
+        } else {
+            assertFalse(handler.contains("sendBatches="), r.get("_output"));
+        }
+        Map<String, String> bad = child(null, null, "-D" + Epoll.IO_URING_WAIT_PROPERTY + "=sometimes");
+        String refusal = "java.lang.IllegalArgumentException: -Dpollen.epoll.ioUringWait=sometimes (expected: true or false)";
+        assertEquals(refusal, bad.get("ringwait"), bad.get("_output"));
+        assertEquals(refusal, bad.get("loop"), bad.get("_output"));
     }
 
     @Test
@@ -108,8 +129,11 @@ class EpollIoUringModeTest {
         assertEquals("0", r.get("left"), r.get("_output"));
     }
 
-    /** EpollIoUringMain in a new JVM, under the launcher if refused names {system call, errno}, with the mode if not null. */
-    private static Map<String, String> child(String[] refused, String mode) throws Exception {
+    /**
+     * EpollIoUringMain in a new JVM, under the launcher if refused names {system call, errno}, with
+     * the mode if not null, and the given JVM arguments.
+     */
+    private static Map<String, String> child(String[] refused, String mode, String... jvmArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         if (refused != null) {
             cmd.add(launcher.toString());
@@ -121,6 +145,7 @@ class EpollIoUringModeTest {
         if (mode != null) {
             cmd.add("-D" + Epoll.IO_URING_PROPERTY + "=" + mode);
         }
+        cmd.addAll(Arrays.asList(jvmArgs));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(EpollIoUringMain.class.getName());
