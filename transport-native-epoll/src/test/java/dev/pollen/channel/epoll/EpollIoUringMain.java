@@ -69,8 +69,7 @@ public final class EpollIoUringMain {
                 }
             }
             System.out.println("echo=" + (whole ? "whole" : "corrupt"));
-            PollenIoHandler handler = group.next().submit(PollenIoHandler::current)
-                    .get(TransportTestSupport.DEADLINE_SECONDS, TimeUnit.SECONDS);
+            PollenIoHandler handler = TransportTestSupport.onLoop(group.next(), PollenIoHandler::current);
             System.out.println("handler=" + handler);
             for (Channel c : clients) {
                 c.close().sync();
